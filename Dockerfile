@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+#
+# login-etl image: docker build -t login-etl .
+# Build stage: the same Maven build as CI, without the tests (CI runs those). Runtime stage: a JRE,
+# the Spring Boot jar extracted into its layers (dependencies change rarely, the application
+# often, so a rebuild after a code change ships one small layer), a non-root user and no shell
+# between the container runtime and the JVM, so SIGTERM reaches Spring's graceful shutdown.
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+COPY pom.xml ./
+COPY src/main ./src/main
+# The cache mount keeps ~/.m2 between builds; -Dmaven.test.skip also skips compiling the tests,
+# which are not in the build context (.dockerignore).
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -q -Dmaven.test.skip=true package
+# Boot's layered extraction: one directory per layer, each holding part of lib/ or the jar.
+RUN java -Djarmode=tools -jar target/login-etl.jar extract --layers --destination target/extracted
+
+FROM eclipse-temurin:17-jre-noble
+LABEL org.opencontainers.image.title="login-etl" \
+      org.opencontainers.image.description="Reads login events from SQS, masks their PII and writes them to PostgreSQL"
+# A numeric UID, so Kubernetes' runAsNonRoot can check it without resolving a name.
+RUN groupadd --system --gid 10001 login-etl \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+       --shell /usr/sbin/nologin login-etl
+WORKDIR /app
+# Least to most often changed, so Docker reuses the earlier layers.
+COPY --from=build /build/target/extracted/dependencies/ ./
+COPY --from=build /build/target/extracted/spring-boot-loader/ ./
+COPY --from=build /build/target/extracted/snapshot-dependencies/ ./
+COPY --from=build /build/target/extracted/application/ ./
+# The application files stay owned by root: the service cannot change its own code. It writes
+# only below /tmp (Tomcat's work directory), which Kubernetes mounts as an emptyDir.
+USER 10001:10001
+EXPOSE 8080
+# The JVM sizes its heap from the container's memory limit (container support is on by default
+# in Java 17); ExitOnOutOfMemoryError lets the orchestrator restart a broken JVM. Add flags with
+# JAVA_TOOL_OPTIONS. Arguments go to the jar: "keygen" and "unmask" run the key tools.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/login-etl.jar"]

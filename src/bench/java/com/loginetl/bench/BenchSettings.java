@@ -1,0 +1,79 @@
+package com.loginetl.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one benchmark run does, from {@code -Dbench.*} system properties (the {@code bench} Maven
+ * profile passes them on; bench/README.md describes each).
+ *
+ * @param messages messages preloaded for each drain, (a) and (b)
+ * @param runs how many times the whole sequence is repeated
+ * @param pollers receive loops of the raw drain; 0 means as many as the service polls with
+ * @param serviceJvmOptions JVM options of the service process (the heap cap among them)
+ * @param steadyRate messages per second of the paced producer
+ * @param steadySeconds how long the paced producer sends
+ * @param timeout limit of each phase (preload, drain, steady load, start, stop)
+ * @param jfr whether the draining service records a Flight Recorder profile
+ * @param outputDir where results, charts, logs and recordings go
+ */
+record BenchSettings(int messages, int runs, int pollers, List<String> serviceJvmOptions, int steadyRate,
+		int steadySeconds, Duration timeout, boolean jfr, Path outputDir) {
+
+	/** Threads that preload the queue with SendMessageBatch. */
+	static final int SENDER_THREADS = 4;
+
+	static BenchSettings fromSystemProperties() {
+		BenchSettings settings = new BenchSettings(intProperty("bench.messages", 100_000),
+				intProperty("bench.runs", 1), intProperty("bench.pollers", 0),
+				Arrays.stream(System.getProperty("bench.serviceJvmOptions", "-Xmx256m").trim().split("\\s+"))
+					.filter((option) -> !option.isEmpty())
+					.toList(),
+				intProperty("bench.steadyRate", 1_000), intProperty("bench.steadySeconds", 30),
+				Duration.ofSeconds(intProperty("bench.timeoutSeconds", 600)),
+				Boolean.parseBoolean(System.getProperty("bench.jfr", "false")),
+				Path.of(System.getProperty("bench.outputDir", "target/bench")));
+		settings.validate();
+		return settings;
+	}
+
+	/** The {@code -Xmx} option given to the service, or "JVM default" when there is none. */
+	String heapCap() {
+		return this.serviceJvmOptions.stream()
+			.filter((option) -> option.startsWith("-Xmx"))
+			.reduce((first, second) -> second)
+			.orElse("JVM default (a quarter of the machine's memory)");
+	}
+
+	private void validate() {
+		require(this.messages >= 1_000, "bench.messages must be at least 1000");
+		require(this.runs >= 1 && this.runs <= 20, "bench.runs must be 1 to 20");
+		require(this.pollers >= 0 && this.pollers <= 64, "bench.pollers must be 0 (as the service) to 64");
+		require(this.steadyRate >= 10 && this.steadyRate <= 20_000, "bench.steadyRate must be 10 to 20000");
+		require(this.steadySeconds >= 5 && this.steadySeconds <= 600, "bench.steadySeconds must be 5 to 600");
+		require(this.timeout.toSeconds() >= 30 && this.timeout.toSeconds() <= 3_600,
+				"bench.timeoutSeconds must be 30 to 3600");
+	}
+
+	private static void require(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalArgumentException(message);
+		}
+	}
+
+	private static int intProperty(String name, int fallback) {
+		String value = System.getProperty(name);
+		if (value == null || value.isBlank()) {
+			return fallback;
+		}
+		try {
+			return Integer.parseInt(value.strip().replace("_", ""));
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'", ex);
+		}
+	}
+
+}

@@ -1,0 +1,517 @@
+package com.loginetl.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import com.loginetl.support.JdbcTarget;
+import com.loginetl.support.TestPostgres;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark of issue 6, one command ({@code mvn -Pbench verify}): how close the service gets to
+ * the queue's own limit on this machine. Each run measures (a) a plain SDK loop draining a
+ * preloaded queue, (b) the packaged service draining the same kind of load into PostgreSQL, then
+ * the service under a steady paced load; it prints the figures, and writes them as JSON with a
+ * throughput chart per run to target/bench.
+ */
+public final class Benchmark {
+
+	private static final Path JAR = Path.of("target", "login-etl.jar");
+
+	private static final int WARM_UP_MESSAGES = 20_000;
+
+	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+		.withZone(ZoneOffset.UTC);
+
+	private Benchmark() {
+	}
+
+	public static void main(String[] args) throws IOException {
+		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		int status = 1;
+		try {
+			run(BenchSettings.fromSystemProperties());
+			status = 0;
+		}
+		catch (RuntimeException ex) {
+			System.out.flush();
+			System.err.println("Benchmark failed: " + ex.getMessage());
+			ex.printStackTrace();
+		}
+		// Also ends what is left: the embedded PostgreSQL stops in its shutdown hook.
+		System.exit(status);
+	}
+
+	static void say(String format, Object... args) {
+		System.out.println(String.format(Locale.ROOT, format, args));
+		System.out.flush();
+	}
+
+	private static void run(BenchSettings settings) throws IOException {
+		checkJar();
+		Files.createDirectories(settings.outputDir());
+		ServiceSettings service = ServiceSettings.read(System.getenv());
+		int pollers = (settings.pollers() > 0) ? settings.pollers() : service.pollers();
+		Map<String, Object> environment = environment(settings, service, pollers);
+		say("== login-etl benchmark, %s, commit %s, %s cores ==", environment.get("date"), environment.get("commit"),
+				environment.get("cores"));
+		say("load average at start: %s", environment.get("load_average_at_start"));
+		say("service listener: max-concurrent-messages %d, max-messages-per-poll %d -> %d pollers for (a)%s",
+				service.maxConcurrentMessages(), service.maxMessagesPerPoll(), pollers,
+				(settings.pollers() > 0) ? " (set by bench.pollers)" : "");
+		say("service JVM options: %s (heap cap %s)", String.join(" ", settings.serviceJvmOptions()),
+				settings.heapCap());
+		if (!service.passedOn().isEmpty()) {
+			say("service environment from this shell: %s", service.passedOn().keySet());
+		}
+
+		LoginLoad load = LoginLoad.generate(settings.messages(), 1);
+		LoginLoad steadyLoad = LoginLoad.generate(settings.steadyRate() * settings.steadySeconds(), 2);
+		say("load: %,d messages per drain, %,d of them invalid; %,d distinct ips and device ids", load.size(),
+				load.invalid(), LoginLoad.POOL_SIZE);
+
+		ProcCpu proc = new ProcCpu();
+		StartedProcesses started = new StartedProcesses();
+		List<Map<String, Object>> runs = new ArrayList<>();
+		try (ElasticMqProcess sqs = ElasticMqProcess.start(settings.outputDir().resolve("elasticmq.log"))) {
+			TestPostgres postgres = TestPostgres.instance();
+			environment.put("elasticmq", "ElasticMQ " + sqs.endpoint() + ", own JVM " + ElasticMqProcess.JVM_OPTIONS);
+			environment.put("postgresql", postgres.describe());
+			// an empty database, only to learn where the server listens
+			long postmaster = postmasterOf(proc, postgres.newDatabase());
+			say("SQS: %s; PostgreSQL: %s%s", environment.get("elasticmq"), postgres.describe(),
+					(postmaster > 0) ? "" : " (its CPU is not measured: no local process found)");
+			started.started(sqs.pid());
+			CpuMeter cpu = new CpuMeter(proc, sqs.pid(), postmaster);
+			warmUp(sqs, cpu, pollers, settings);
+
+			for (int run = 1; run <= settings.runs(); run++) {
+				say("");
+				say("-- run %d of %d --", run, settings.runs());
+				Map<String, Object> result = runOnce(run, settings, service, pollers, sqs, postgres, cpu, started,
+						load, steadyLoad);
+				result.put("load_average_after", loadAverage());
+				runs.add(result);
+				printRun(result, settings);
+			}
+		}
+		Map<String, Object> results = new LinkedHashMap<>();
+		results.put("environment", environment);
+		results.put("runs", runs);
+		results.put("spread", spread(runs));
+		Path json = settings.outputDir().resolve("results.json");
+		Files.writeString(json, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+			.writeValueAsString(results), StandardCharsets.UTF_8);
+		printSpread(spread(runs), runs.size());
+		say("");
+		say("results: %s; charts: %s", json, settings.outputDir().resolve("throughput-run-N.svg"));
+	}
+
+	/**
+	 * A drain that is not measured, so that ElasticMQ's JIT has compiled its paths before (a): a cold
+	 * server would make (a) of the first run slower than its (b), and the ratio look better than it is.
+	 */
+	private static void warmUp(ElasticMqProcess sqs, CpuMeter cpu, int pollers, BenchSettings settings) {
+		LoginLoad warmUp = LoginLoad.generate(Math.min(settings.messages(), WARM_UP_MESSAGES), 3);
+		say("warming up ElasticMQ: %,d messages sent and drained, not measured", warmUp.size());
+		ElasticMqProcess.QueuePair queues = sqs.createQueues("bench-warm-up");
+		new Senders(sqs.client(), queues.queueUrl()).preload(warmUp.bodies(), BenchSettings.SENDER_THREADS,
+				settings.timeout());
+		new RawDrain(sqs.client(), queues.queueUrl(), cpu).run(warmUp.size(), pollers, settings.timeout());
+		sqs.deleteQueues(queues);
+	}
+
+	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service, int pollers,
+			ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started, LoginLoad load,
+			LoginLoad steadyLoad)
+			throws IOException {
+		ElasticMqProcess.QueuePair raw = sqs.createQueues("bench-raw-" + run);
+		say("(a) preloading %,d messages", load.size());
+		double preloadSeconds = new Senders(sqs.client(), raw.queueUrl()).preload(load.bodies(),
+				BenchSettings.SENDER_THREADS, settings.timeout());
+		say("    %,.0f messages/s", load.size() / preloadSeconds);
+		say("(a) raw SDK drain: %d pollers, receive 10 / delete batch of 10, no processing", pollers);
+		Timeline rawDrain = new RawDrain(sqs.client(), raw.queueUrl(), cpu).run(load.size(), pollers,
+				settings.timeout());
+		Map<String, Double> rawCpu = cpu.split(rawDrain.windowStart().cpu(), rawDrain.windowEnd().cpu());
+		sqs.deleteQueues(raw);
+		say("    %,.0f messages/s (%,d in %.1f s)", rawDrain.rate(), rawDrain.doneInWindow(), rawDrain.windowSeconds());
+
+		ServiceBench.Result b = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, started)
+			.run(run, load, steadyLoad);
+
+		double drainMessages = b.drain().doneInWindow();
+		Histogram.Quantile drainP50 = b.drainLag().quantile(0.50);
+		Histogram.Quantile drainP99 = b.drainLag().quantile(0.99);
+		Histogram.Quantile steadyP50 = b.steadyLag().quantile(0.50);
+		Histogram.Quantile steadyP99 = b.steadyLag().quantile(0.99);
+
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("raw_drain_messages_per_s", round(rawDrain.rate(), 0));
+		figures.put("service_drain_messages_per_s", round(b.drain().rate(), 0));
+		figures.put("ratio_b_to_a", round(b.drain().rate() / rawDrain.rate(), 3));
+		figures.put("raw_drain_second_half_messages_per_s", round(rawDrain.secondHalfRate(), 0));
+		figures.put("service_drain_second_half_messages_per_s", round(b.drain().secondHalfRate(), 0));
+		figures.put("ratio_b_to_a_second_half", round(b.drain().secondHalfRate() / rawDrain.secondHalfRate(), 3));
+		figures.put("service_cpu_s_per_10k_messages_drain",
+				round(b.drainCpu().get("service_s") / drainMessages * 10_000, 3));
+		Map<String, Double> secondHalfCpu = cpu.split(b.drain().windowMiddle().cpu(), b.drain().windowEnd().cpu());
+		figures.put("service_cpu_s_per_10k_messages_drain_second_half",
+				round(secondHalfCpu.get("service_s")
+						/ (b.drain().windowEnd().done() - b.drain().windowMiddle().done()) * 10_000, 3));
+		figures.put("service_cpu_s_per_10k_messages_steady",
+				round(b.steadyCpu().get("service_s") / b.steady().doneInWindow() * 10_000, 3));
+		// the batch histogram counts one observation per batch that had rows to write
+		figures.put("rows_per_batch_drain", round(load.valid() / b.drainBatch().count(), 2));
+		figures.put("rows_per_batch_steady", round(steadyLoad.valid() / b.steadyBatch().count(), 2));
+		figures.put("peak_rss_mib", round(b.peakRssKib() / 1024.0, 1));
+		figures.put("lag_drain_p50_ms", millis(drainP50));
+		figures.put("lag_drain_p99_ms", millis(drainP99));
+		figures.put("lag_steady_p50_ms", millis(steadyP50));
+		figures.put("lag_steady_p99_ms", millis(steadyP99));
+		figures.put("ready_idle_s", round(b.readyIdleSeconds(), 2));
+		figures.put("ready_idle_spring_started_s", round(b.idleStartedLine()[0], 2));
+		figures.put("ready_idle_jvm_running_s", round(b.idleStartedLine()[1], 2));
+		figures.put("ready_with_backlog_s", (b.readyBacklogSeconds() != null) ? round(b.readyBacklogSeconds(), 2) : null);
+		figures.put("steady_sent_messages_per_s", round(b.paced().rate(), 0));
+		figures.put("stop_s", round(b.stopSeconds(), 2));
+
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("run", run);
+		result.put("figures", figures);
+		Map<String, Object> rawDetails = new LinkedHashMap<>();
+		rawDetails.put("pollers", pollers);
+		rawDetails.put("preload_messages_per_s", round(load.size() / preloadSeconds, 0));
+		rawDetails.put("window_messages", rawDrain.doneInWindow());
+		rawDetails.put("window_s", round(rawDrain.windowSeconds(), 3));
+		rawDetails.put("cpu_split_s", rounded(rawCpu));
+		rawDetails.put("benchmark_cpu_s_per_10k_messages",
+				round(rawCpu.get("benchmark_s") / rawDrain.doneInWindow() * 10_000, 3));
+		result.put("raw_drain", rawDetails);
+		Map<String, Object> serviceDetails = new LinkedHashMap<>();
+		serviceDetails.put("heap_cap", settings.heapCap());
+		serviceDetails.put("jvm_options", settings.serviceJvmOptions());
+		serviceDetails.put("preload_messages_per_s", round(b.preloadRate(), 0));
+		serviceDetails.put("window_messages", b.drain().doneInWindow());
+		serviceDetails.put("window_s", round(b.drain().windowSeconds(), 3));
+		serviceDetails.put("cpu_split_drain_s", rounded(b.drainCpu()));
+		serviceDetails.put("cpu_split_steady_s", rounded(b.steadyCpu()));
+		serviceDetails.put("cpu_split_lifetime_s", rounded(b.lifetimeCpu()));
+		serviceDetails.put("service_threads_cpu_drain_s", rounded(b.drainThreads()));
+		serviceDetails.put("service_threads_cpu_steady_s", rounded(b.steadyThreads()));
+		serviceDetails.put("lag_drain", quantiles(drainP50, drainP99, b.drainLag()));
+		serviceDetails.put("lag_steady", quantiles(steadyP50, steadyP99, b.steadyLag()));
+		serviceDetails.put("batch_drain",
+				quantiles(b.drainBatch().quantile(0.50), b.drainBatch().quantile(0.99), b.drainBatch()));
+		serviceDetails.put("batch_steady",
+				quantiles(b.steadyBatch().quantile(0.50), b.steadyBatch().quantile(0.99), b.steadyBatch()));
+		Map<String, Object> paced = new LinkedHashMap<>();
+		paced.put("target_messages_per_s", settings.steadyRate());
+		paced.put("sent", b.paced().sent());
+		paced.put("seconds", round(b.paced().seconds(), 3));
+		paced.put("max_late_ms", round(b.paced().maxLateMillis(), 1));
+		serviceDetails.put("steady_producer", paced);
+		serviceDetails.put("counters", b.counters());
+		result.put("service", serviceDetails);
+
+		if (settings.jfr()) {
+			Path recording = settings.outputDir().resolve("service-run-" + run + ".jfr");
+			String profile = "drain (b)'s window: " + JfrProfile.summarize(recording, instant(b.drain().windowStart()),
+					instant(b.drain().windowEnd())) + System.lineSeparator() + "steady load's window: "
+					+ JfrProfile.summarize(recording, instant(b.steady().windowStart()), instant(b.steady().windowEnd()));
+			Path profileFile = settings.outputDir().resolve("profile-run-" + run + ".txt");
+			Files.writeString(profileFile, profile);
+			result.put("profile", profileFile.toString());
+		}
+
+		Path chart = settings.outputDir().resolve("throughput-run-" + run + ".svg");
+		Files.writeString(chart, new ThroughputChart(String.format(Locale.ROOT,
+				"login-etl run %d: %,d messages, %s", run, load.size(), "messages done per second"))
+			.add("(a) raw SDK drain, " + pollers + " pollers", "#1f77b4", rawDrain.perSecond())
+			.add("(b) service drain into PostgreSQL (from launch)", "#ff7f0e", b.drain().perSecond())
+			.mark(b.readyBacklogSeconds(), "(b) ready", "#ff7f0e")
+			.add("(b) service at a steady " + settings.steadyRate() + "/s", "#2ca02c", b.steady().perSecond())
+			.svg());
+		result.put("chart", chart.toString());
+		return result;
+	}
+
+	private static void printRun(Map<String, Object> result, BenchSettings settings) {
+		@SuppressWarnings("unchecked")
+		Map<String, Object> f = (Map<String, Object>) result.get("figures");
+		@SuppressWarnings("unchecked")
+		Map<String, Object> s = (Map<String, Object>) result.get("service");
+		@SuppressWarnings("unchecked")
+		Map<String, Object> raw = (Map<String, Object>) result.get("raw_drain");
+		say("");
+		say("run %s results", result.get("run"));
+		say("  (a) raw SDK drain, %s pollers       %,10.0f messages/s", raw.get("pollers"),
+				f.get("raw_drain_messages_per_s"));
+		say("  (b) service drain into PostgreSQL  %,10.0f messages/s", f.get("service_drain_messages_per_s"));
+		say("  ratio b/a                          %10.3f   (target >= 0.8)", f.get("ratio_b_to_a"));
+		say("  second half of each window         %,10.0f and %,.0f messages/s, ratio %.3f (JIT warmer)",
+				f.get("raw_drain_second_half_messages_per_s"), f.get("service_drain_second_half_messages_per_s"),
+				f.get("ratio_b_to_a_second_half"));
+		say("  service CPU per 10,000 messages    %10.2f s (drain; %.2f s in its second half), %.2f s (steady %,d/s)",
+				f.get("service_cpu_s_per_10k_messages_drain"),
+				f.get("service_cpu_s_per_10k_messages_drain_second_half"), f.get("service_cpu_s_per_10k_messages_steady"),
+				settings.steadyRate());
+		say("  rows per insert (batch)            %10.2f (drain), %.2f (steady); at most max-messages-per-poll",
+				f.get("rows_per_batch_drain"), f.get("rows_per_batch_steady"));
+		say("  peak RSS (VmHWM)                   %10.0f MiB = %.0f MB, heap cap %s (target <= 400 MB)",
+				f.get("peak_rss_mib"), (Double) f.get("peak_rss_mib") * 1.048576, settings.heapCap());
+		say("  lag while draining the backlog     p50 %s, p99 %s", describe(s, "lag_drain", "p50"),
+				describe(s, "lag_drain", "p99"));
+		say("                                     (includes the wait in the preloaded queue)");
+		say("  lag at a steady %,d/s for %d s  p50 %s, p99 %s (target p99 <= 250 ms)", settings.steadyRate(),
+				settings.steadySeconds(), describe(s, "lag_steady", "p50"), describe(s, "lag_steady", "p99"));
+		say("                                     producer sent %,.0f messages/s", f.get("steady_sent_messages_per_s"));
+		say("  start to ready                     %10.2f s idle (target <= 5 s); %s s with the backlog waiting",
+				f.get("ready_idle_s"), f.get("ready_with_backlog_s"));
+		say("                                     (idle start's log: context started in %s s, JVM running for %s s)",
+				f.get("ready_idle_spring_started_s"), f.get("ready_idle_jvm_running_s"));
+		say("  CPU split over (a)'s window        %s", describeSplit(raw.get("cpu_split_s")));
+		say("  CPU split over (b)'s window        %s", describeSplit(s.get("cpu_split_drain_s")));
+		say("  CPU split at steady load           %s", describeSplit(s.get("cpu_split_steady_s")));
+		say("  service threads over (b)'s window  %s", describeThreads(s.get("service_threads_cpu_drain_s")));
+		say("  service threads at steady load     %s", describeThreads(s.get("service_threads_cpu_steady_s")));
+		say("  chart                              %s", result.get("chart"));
+		if (result.containsKey("profile")) {
+			say("  profile (Flight Recorder samples)  %s", result.get("profile"));
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String describe(Map<String, Object> service, String histogram, String quantile) {
+		Map<String, Object> h = (Map<String, Object>) service.get(histogram);
+		Map<String, Object> q = (Map<String, Object>) h.get(quantile);
+		if (q == null) {
+			return "n/a";
+		}
+		Object upper = q.get("bucket_upper_s");
+		if ("+Inf".equals(upper)) {
+			return String.format(Locale.ROOT, "> %,.0f ms (above the largest bucket)",
+					(Double) q.get("bucket_lower_s") * 1000);
+		}
+		return String.format(Locale.ROOT, "%s ms [bucket %s-%s ms]", millisText((Double) q.get("seconds")),
+				millisText((Double) q.get("bucket_lower_s")), millisText((Double) upper));
+	}
+
+	// whole milliseconds, but tenths below 10 ms, where the buckets are that narrow
+	private static String millisText(double seconds) {
+		double millis = seconds * 1000;
+		return String.format(Locale.ROOT, (millis < 10) ? "%.1f" : "%,.0f", millis);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static String describeSplit(Object split) {
+		Map<String, Double> s = (Map<String, Double>) split;
+		return String.format(Locale.ROOT,
+				"%.1f s wall, %.1f core-s: service %.1f, ElasticMQ %.1f, PostgreSQL %s, benchmark %.1f, other %.1f, idle %.1f",
+				s.get("wall_s"), s.get("cores_capacity_s"), s.get("service_s"), s.get("elasticmq_s"),
+				(s.get("postgres_s") == null) ? "n/a" : String.format(Locale.ROOT, "%.1f", s.get("postgres_s")),
+				s.get("benchmark_s"), s.get("other_s"), s.get("idle_s"));
+	}
+
+	// the eight busiest thread names, in CPU seconds
+	@SuppressWarnings("unchecked")
+	private static String describeThreads(Object threads) {
+		return ((Map<String, Double>) threads).entrySet()
+			.stream()
+			.limit(8)
+			.map((thread) -> String.format(Locale.ROOT, "%s %.1f", thread.getKey(), thread.getValue()))
+			.collect(Collectors.joining(", "));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Map<String, Double>> spread(List<Map<String, Object>> runs) {
+		Map<String, Map<String, Double>> spread = new LinkedHashMap<>();
+		for (String figure : ((Map<String, Object>) runs.get(0).get("figures")).keySet()) {
+			List<Double> values = runs.stream()
+				.map((run) -> ((Map<String, Object>) run.get("figures")).get(figure))
+				.filter((value) -> value instanceof Double)
+				.map(Double.class::cast)
+				.sorted()
+				.toList();
+			if (values.isEmpty()) {
+				continue;
+			}
+			Map<String, Double> minMedianMax = new LinkedHashMap<>();
+			minMedianMax.put("min", values.get(0));
+			int middle = values.size() / 2;
+			minMedianMax.put("median",
+					(values.size() % 2 == 1) ? values.get(middle) : (values.get(middle - 1) + values.get(middle)) / 2);
+			minMedianMax.put("max", values.get(values.size() - 1));
+			spread.put(figure, minMedianMax);
+		}
+		return spread;
+	}
+
+	private static void printSpread(Map<String, Map<String, Double>> spread, int runs) {
+		say("");
+		say("spread over %d run%s (min / median / max)", runs, (runs == 1) ? "" : "s");
+		spread.forEach((figure, values) -> say("  %-50s %,12.3f %,12.3f %,12.3f", figure, values.get("min"),
+				values.get("median"), values.get("max")));
+	}
+
+	private static Map<String, Object> quantiles(Histogram.Quantile p50, Histogram.Quantile p99, Histogram histogram) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		map.put("observations", histogram.count());
+		map.put("p50", (p50 != null) ? p50.toMap() : null);
+		map.put("p99", (p99 != null) ? p99.toMap() : null);
+		map.put("bucket_bounds_100ms_to_1s", histogram.boundsBetween(0.1, 1.0));
+		return map;
+	}
+
+	private static Map<String, Object> environment(BenchSettings settings, ServiceSettings service, int pollers) {
+		Map<String, Object> environment = new LinkedHashMap<>();
+		environment.put("date", UTC.format(Instant.now()));
+		environment.put("commit", commit());
+		environment.put("cores", Runtime.getRuntime().availableProcessors());
+		environment.put("cpu", firstMatch(Path.of("/proc/cpuinfo"), "(?m)^model name\\s*:\\s*(.+)$"));
+		environment.put("memory", firstMatch(Path.of("/proc/meminfo"), "(?m)^MemTotal:\\s*(.+)$"));
+		environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+		environment.put("load_average_at_start", loadAverage());
+		Map<String, Object> config = new LinkedHashMap<>();
+		config.put("messages", settings.messages());
+		config.put("invalid_one_in", LoginLoad.ONE_IN_N_INVALID);
+		config.put("distinct_ips_and_device_ids", LoginLoad.POOL_SIZE);
+		config.put("runs", settings.runs());
+		config.put("raw_pollers", pollers);
+		config.put("service_max_concurrent_messages", service.maxConcurrentMessages());
+		config.put("service_max_messages_per_poll", service.maxMessagesPerPoll());
+		config.put("service_environment_passed_on", service.passedOn().keySet());
+		config.put("service_jvm_options", settings.serviceJvmOptions());
+		config.put("steady_messages_per_s", settings.steadyRate());
+		config.put("steady_seconds", settings.steadySeconds());
+		config.put("sample_interval_ms", Timeline.INTERVAL_MILLIS);
+		config.put("clock_ticks_per_s", new ProcCpu().ticksPerSecond());
+		environment.put("settings", config);
+		return environment;
+	}
+
+	// The service is measured as packaged; a jar older than the sources would measure old code.
+	private static void checkJar() throws IOException {
+		if (!Files.isRegularFile(JAR)) {
+			throw new IllegalStateException(JAR + " is missing: run the benchmark with 'mvn -Pbench verify', "
+					+ "which packages it first");
+		}
+		FileTime jarTime = Files.getLastModifiedTime(JAR);
+		try (Stream<Path> sources = Files.walk(Path.of("src", "main"))) {
+			Path newer = sources.filter(Files::isRegularFile)
+				.filter((source) -> lastModified(source).compareTo(jarTime) > 0)
+				.findFirst()
+				.orElse(null);
+			if (newer != null) {
+				throw new IllegalStateException(JAR + " is older than " + newer
+						+ ": run the benchmark with 'mvn -Pbench verify', which packages it first");
+			}
+		}
+	}
+
+	private static FileTime lastModified(Path path) {
+		try {
+			return Files.getLastModifiedTime(path);
+		}
+		catch (IOException ex) {
+			return FileTime.fromMillis(0);
+		}
+	}
+
+	private static long postmasterOf(ProcCpu proc, JdbcTarget database) {
+		Matcher matcher = Pattern.compile("^jdbc:postgresql://(localhost|127\\.0\\.0\\.1|\\[::1\\]):(\\d+)/")
+			.matcher(database.url());
+		return matcher.find() ? proc.listenerOf(Integer.parseInt(matcher.group(2))) : -1;
+	}
+
+	private static String commit() {
+		try {
+			String head = command("git", "rev-parse", "--short=12", "HEAD");
+			String changes = command("git", "status", "--porcelain", "--untracked-files=no");
+			return changes.isEmpty() ? head : head + " plus uncommitted changes";
+		}
+		catch (RuntimeException ex) {
+			return "unknown (" + ex.getMessage() + ")";
+		}
+	}
+
+	private static String command(String... command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+			if (process.waitFor() != 0) {
+				throw new IllegalStateException(String.join(" ", command) + ": " + output);
+			}
+			return output;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static String loadAverage() {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+			return fields[0] + " " + fields[1] + " " + fields[2];
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+	}
+
+	private static String firstMatch(Path file, String regex) {
+		try {
+			Matcher matcher = Pattern.compile(regex).matcher(Files.readString(file));
+			return matcher.find() ? matcher.group(1).strip() : "unknown";
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+	}
+
+	private static Instant instant(Timeline.Sample sample) {
+		return Instant.ofEpochMilli(sample.cpu().epochMillis());
+	}
+
+	private static Double millis(Histogram.Quantile quantile) {
+		return (quantile == null || Double.isInfinite(quantile.upper())) ? null : round(quantile.value() * 1000, 1);
+	}
+
+	private static Map<String, Double> rounded(Map<String, Double> values) {
+		Map<String, Double> rounded = new LinkedHashMap<>();
+		values.forEach((name, value) -> rounded.put(name, round(value, 3)));
+		return rounded;
+	}
+
+	private static Double round(double value, int decimals) {
+		if (Double.isNaN(value) || Double.isInfinite(value)) {
+			return null;
+		}
+		double scale = Math.pow(10, decimals);
+		return Math.round(value * scale) / scale;
+	}
+
+}

@@ -1,0 +1,169 @@
+package com.loginetl.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import com.google.common.base.Utf8;
+import com.loginetl.ops.LoginMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.messaging.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends rejected messages, body unchanged, to the dead-letter queue with attributes {@code reason}
+ * and {@code source_message_id}. Only messages whose send succeeded are handed back for deletion
+ * from the source queue; the others stay there and are tried again when SQS redelivers them.
+ */
+@Component
+class DeadLetters implements SmartInitializingSingleton {
+
+	private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+	private static final int MAX_BATCH_ENTRIES = 10;
+
+	private static final int MAX_BATCH_BYTES = 256 * 1024;
+
+	/** Room for the two attributes: names, types and a message id as value. */
+	private static final int ATTRIBUTES_ALLOWANCE = 256;
+
+	private final SqsAsyncClient sqs;
+
+	private final QueueUrls queueUrls;
+
+	private final IngestProperties properties;
+
+	private final LoginMetrics metrics;
+
+	DeadLetters(SqsAsyncClient sqs, QueueUrls queueUrls, IngestProperties properties, LoginMetrics metrics) {
+		this.sqs = sqs;
+		this.queueUrls = queueUrls;
+		this.properties = properties;
+		this.metrics = metrics;
+	}
+
+	/**
+	 * A missing dead-letter queue is a configuration error, found at start-up (before any listener
+	 * polls) rather than at the first rejected message. The listener container checks the source
+	 * queue the same way.
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		String queue = this.properties.deadLetterQueue();
+		try {
+			String url = this.queueUrls.resolve(queue);
+			this.sqs.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+				.orTimeout(this.properties.sqsTimeout().toMillis(), TimeUnit.MILLISECONDS)
+				.join();
+		}
+		catch (CompletionException ex) {
+			throw new IllegalStateException("The dead-letter queue '" + queue + "' (logins.dead-letter-queue, "
+					+ "LOGINS_DEAD_LETTER_QUEUE) cannot be reached: " + ex.getCause()
+					+ ". Create it, or name an existing queue; the service never creates queues.", ex.getCause());
+		}
+	}
+
+	/** @return the messages now safely in the dead-letter queue */
+	List<Message<String>> send(List<Rejection> rejections) {
+		if (rejections.isEmpty()) {
+			return List.of();
+		}
+		String url;
+		try {
+			url = this.queueUrls.resolve(this.properties.deadLetterQueue());
+		}
+		catch (RuntimeException ex) {
+			log.warn("Dead-letter queue {} cannot be resolved ({}); {} rejected messages stay on the queue",
+					this.properties.deadLetterQueue(), ex.getCause() == null ? ex : ex.getCause(), rejections.size());
+			rejections.forEach((rejection) -> this.metrics.deadLetterFailed());
+			return List.of();
+		}
+		List<List<Rejection>> chunks = chunks(rejections);
+		List<CompletableFuture<SendMessageBatchResponse>> sends = chunks.stream().map((chunk) -> send(url, chunk)).toList();
+		List<Message<String>> sent = new ArrayList<>();
+		for (int c = 0; c < chunks.size(); c++) {
+			List<Rejection> chunk = chunks.get(c);
+			Set<String> failed;
+			String failure;
+			try {
+				SendMessageBatchResponse response = sends.get(c).join();
+				failed = response.failed().stream().map(BatchResultErrorEntry::id).collect(Collectors.toSet());
+				failure = response.failed().isEmpty() ? null : response.failed().get(0).code();
+			}
+			catch (RuntimeException ex) {
+				failed = IntStream.range(0, chunk.size()).mapToObj(Integer::toString).collect(Collectors.toSet());
+				failure = String.valueOf(ex.getCause() == null ? ex : ex.getCause());
+			}
+			for (int i = 0; i < chunk.size(); i++) {
+				Rejection rejection = chunk.get(i);
+				if (failed.contains(Integer.toString(i))) {
+					this.metrics.deadLetterFailed();
+					log.warn("Message {} rejected ({}) but not sent to the dead-letter queue ({}); it stays on the "
+							+ "queue and is tried again on redelivery", rejection.message().messageId(),
+							rejection.reason(), failure);
+				}
+				else {
+					sent.add(rejection.message().message());
+					this.metrics.rejected(rejection.reason());
+					log.info("Message {} rejected ({}); sent to the dead-letter queue", rejection.message().messageId(),
+							rejection.reason());
+				}
+			}
+		}
+		return sent;
+	}
+
+	/** SQS takes at most 10 messages and 256 KiB of bodies in one batch send. */
+	private static List<List<Rejection>> chunks(List<Rejection> rejections) {
+		List<List<Rejection>> chunks = new ArrayList<>();
+		List<Rejection> chunk = new ArrayList<>();
+		int bytes = 0;
+		for (Rejection rejection : rejections) {
+			int size = Utf8.encodedLength(rejection.message().body()) + ATTRIBUTES_ALLOWANCE;
+			if (!chunk.isEmpty() && (chunk.size() == MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
+				chunks.add(chunk);
+				chunk = new ArrayList<>();
+				bytes = 0;
+			}
+			chunk.add(rejection);
+			bytes += size;
+		}
+		chunks.add(chunk);
+		return chunks;
+	}
+
+	private CompletableFuture<SendMessageBatchResponse> send(String url, List<Rejection> chunk) {
+		List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+		for (int i = 0; i < chunk.size(); i++) {
+			Rejection rejection = chunk.get(i);
+			entries.add(SendMessageBatchRequestEntry.builder()
+				.id(Integer.toString(i))
+				.messageBody(rejection.message().body())
+				.messageAttributes(Map.of("reason", text(rejection.reason()), "source_message_id",
+						text(rejection.message().messageId())))
+				.build());
+		}
+		return this.sqs.sendMessageBatch((request) -> request.queueUrl(url).entries(entries))
+			.orTimeout(this.properties.sqsTimeout().toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private static MessageAttributeValue text(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+	}
+
+}

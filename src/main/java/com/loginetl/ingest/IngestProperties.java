@@ -1,0 +1,48 @@
+package com.loginetl.ingest;
+
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where login events come from and where rejected ones go. Defaults live in application.yaml.
+ *
+ * @param queue the queue to consume: a name, or a full queue URL ({@code LOGINS_QUEUE})
+ * @param deadLetterQueue where rejected messages go, unchanged, with a {@code reason} attribute: a
+ * name or a URL ({@code LOGINS_DEAD_LETTER_QUEUE})
+ * @param sqsTimeout how long one SQS call other than polling may take (dead-letter sends, health
+ * checks)
+ * @param listener how the queue is polled
+ */
+@Validated
+@ConfigurationProperties("logins")
+public record IngestProperties(@NotBlank String queue, @NotBlank String deadLetterQueue, @NotNull Duration sqsTimeout,
+		@NotNull @Valid Listener listener) {
+
+	/**
+	 * @param maxMessagesPerPoll messages asked for in one receive call, and so the most rows one
+	 * insert statement writes (SQS allows 1 to 10)
+	 * @param maxConcurrentMessages messages in flight at once across all polls
+	 * @param pollTimeout how long one long poll waits for messages (SQS allows up to 20 s)
+	 * @param shutdownTimeout how long a stopping service waits for batches in flight to finish
+	 * @param visibilityTimeout how long a received message stays invisible to other consumers; it is
+	 * extended while its batch is still being processed, and a message whose batch failed comes back
+	 * after it
+	 */
+	public record Listener(@Min(1) @Max(10) int maxMessagesPerPoll, @Min(1) int maxConcurrentMessages,
+			@NotNull @DurationMin(seconds = 1) @DurationMax(seconds = 20) Duration pollTimeout,
+			@NotNull Duration shutdownTimeout,
+			@NotNull @DurationMin(seconds = 3) @DurationMax(hours = 12) Duration visibilityTimeout) {
+	}
+
+}

@@ -1,0 +1,50 @@
+package com.loginetl.ingest;
+
+import java.util.List;
+
+import io.awspring.cloud.sqs.annotation.SqsListener;
+import io.awspring.cloud.sqs.listener.BatchVisibility;
+import io.awspring.cloud.sqs.listener.acknowledgement.BatchAcknowledgement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.messaging.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Receives batches from the login queue and deletes from it exactly the messages the processor is
+ * done with, after their rows are committed or they are in the dead-letter queue.
+ */
+@Component
+class LoginEventListener {
+
+	private static final Logger log = LoggerFactory.getLogger(LoginEventListener.class);
+
+	private final LoginBatchProcessor processor;
+
+	private final VisibilityKeeper visibilityKeeper;
+
+	LoginEventListener(LoginBatchProcessor processor, VisibilityKeeper visibilityKeeper) {
+		this.processor = processor;
+		this.visibilityKeeper = visibilityKeeper;
+	}
+
+	@SqsListener(queueNames = "${logins.queue}", factory = ListenerConfiguration.CONTAINER_FACTORY)
+	void onBatch(List<Message<String>> batch, BatchAcknowledgement<String> acknowledgement,
+			BatchVisibility visibility) {
+		List<Message<String>> done = this.visibilityKeeper.whileProcessing(visibility,
+				() -> this.processor.process(batch));
+		if (done.isEmpty()) {
+			return;
+		}
+		try {
+			acknowledgement.acknowledge(done);
+		}
+		catch (RuntimeException ex) {
+			// The rows are committed; redelivered messages will be recognised as duplicates.
+			log.warn("Could not delete {} processed messages from the queue ({}); they will be redelivered and "
+					+ "skipped as duplicates", done.size(), ex.getClass().getSimpleName());
+		}
+	}
+
+}

@@ -1,0 +1,31 @@
+package com.loginetl.ingest;
+
+import java.time.Instant;
+
+import io.awspring.cloud.sqs.listener.SqsHeaders;
+
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+
+/**
+ * One SQS message as this service needs it.
+ *
+ * @param messageId SQS's own message id, the same on every redelivery
+ * @param sentAt when SQS accepted the message ({@code SentTimestamp})
+ * @param receivedAt when this service received it
+ */
+record ReceivedMessage(Message<String> message, String messageId, String body, Instant sentAt, Instant receivedAt) {
+
+	static ReceivedMessage of(Message<String> message) {
+		MessageHeaders headers = message.getHeaders();
+		Instant receivedAt = headers.get(SqsHeaders.SQS_RECEIVED_AT_HEADER, Instant.class);
+		if (receivedAt == null) {
+			receivedAt = Instant.now();
+		}
+		String sentTimestamp = headers.get(SqsHeaders.MessageSystemAttributes.SQS_SENT_TIMESTAMP, String.class);
+		Instant sentAt = sentTimestamp == null ? receivedAt : Instant.ofEpochMilli(Long.parseLong(sentTimestamp));
+		return new ReceivedMessage(message, headers.get(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, String.class),
+				message.getPayload(), sentAt, receivedAt);
+	}
+
+}

@@ -1,0 +1,143 @@
+package com.loginetl.storage;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Whether the database takes writes. A failed write marks it unavailable; from then on a probe
+ * ({@code SELECT 1}) runs with exponential backoff and jitter until the database answers, and
+ * marks it available again. Consumers wait on it instead of taking messages they cannot store.
+ */
+@Component
+public class DatabaseAvailability implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(DatabaseAvailability.class);
+
+	private final JdbcClient jdbc;
+
+	private final ExponentialBackOff backOff;
+
+	private final Duration maxInterval;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private final ScheduledExecutorService prober = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "database-probe");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final Object monitor = new Object();
+
+	/** When the database stopped answering; null while it answers. Guarded by {@link #monitor}. */
+	private Instant unavailableSince;
+
+	private BackOffExecution probeDelays;
+
+	/** When a probe last found the database back. Guarded by {@link #monitor}. */
+	private Instant recoveredAt = Instant.MIN;
+
+	public DatabaseAvailability(JdbcClient jdbc, StorageProperties properties) {
+		this.jdbc = jdbc;
+		this.backOff = new ExponentialBackOff(properties.retry().initialInterval().toMillis(), 2.0);
+		this.backOff.setMaxInterval(properties.retry().maxInterval().toMillis());
+		this.maxInterval = properties.retry().maxInterval();
+		// Replicas that lost the database together should not all come back in the same instant.
+		this.backOff.setJitter(properties.retry().initialInterval().toMillis() / 2);
+	}
+
+	public boolean isAvailable() {
+		synchronized (this.monitor) {
+			return this.unavailableSince == null;
+		}
+	}
+
+	public Optional<Instant> unavailableSince() {
+		synchronized (this.monitor) {
+			return Optional.ofNullable(this.unavailableSince);
+		}
+	}
+
+	/** Waits up to {@code timeout} for the database to be available; true if it is. */
+	public boolean awaitAvailable(Duration timeout) throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		synchronized (this.monitor) {
+			while (this.unavailableSince != null) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.monitor, left);
+			}
+			return true;
+		}
+	}
+
+	/** A write failed for a reason other than its data: stop writing until a probe succeeds. */
+	public void reportFailure(RuntimeException failure) {
+		synchronized (this.monitor) {
+			if (this.unavailableSince != null) {
+				return;
+			}
+			Instant now = this.clock.instant();
+			this.unavailableSince = now;
+			// A database that answers "SELECT 1" but keeps failing writes (a dropped table, a
+			// revoked grant) must not make every batch fail at the first interval: the backoff
+			// goes on growing while failures follow recoveries closely.
+			if (this.probeDelays == null || this.recoveredAt.isBefore(now.minus(this.maxInterval))) {
+				this.probeDelays = this.backOff.start();
+			}
+		}
+		log.warn("Database unavailable ({}); no more messages are taken from the queue until it answers",
+				failure.getClass().getSimpleName());
+		scheduleProbe();
+	}
+
+	private void scheduleProbe() {
+		long delay;
+		synchronized (this.monitor) {
+			delay = this.probeDelays.nextBackOff();
+		}
+		this.prober.schedule(this::probe, Math.max(delay, 0), TimeUnit.MILLISECONDS);
+	}
+
+	private void probe() {
+		try {
+			this.jdbc.sql("SELECT 1").query(Integer.class).single();
+		}
+		catch (RuntimeException stillDown) {
+			log.info("Database still unavailable ({}); checking again with backoff",
+					stillDown.getClass().getSimpleName());
+			scheduleProbe();
+			return;
+		}
+		Duration outage;
+		synchronized (this.monitor) {
+			this.recoveredAt = this.clock.instant();
+			outage = Duration.between(this.unavailableSince, this.recoveredAt);
+			this.unavailableSince = null;
+			this.monitor.notifyAll();
+		}
+		log.info("Database answers again after {} s; taking messages again", outage.toSeconds());
+	}
+
+	@Override
+	public void destroy() {
+		this.prober.shutdownNow();
+	}
+
+}

@@ -1,0 +1,15 @@
+package com.loginetl.storage;
+
+import java.util.List;
+import java.util.Set;
+
+/** Inserts rows that are not stored yet, by SQS message id. */
+public interface NewLoginInserts {
+
+	/**
+	 * Inserts every row whose SQS message id is not stored yet, in one statement.
+	 * @return the SQS message ids of the rows this call inserted; the others were already there
+	 */
+	Set<String> insertNew(List<UserLogin> rows);
+
+}

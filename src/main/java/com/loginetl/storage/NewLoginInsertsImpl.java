@@ -1,0 +1,54 @@
+package com.loginetl.storage;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * One round trip per batch: the rows travel as one array per column, {@code unnest} turns them
+ * back into rows, and {@code RETURNING} says exactly which ones were new. (A JDBC batch with
+ * pgjdbc's {@code reWriteBatchedInserts} would report -2 for every row and hide that.)
+ */
+class NewLoginInsertsImpl implements NewLoginInserts {
+
+	private static final String INSERT = """
+			INSERT INTO user_logins (sqs_message_id, user_id, device_type, masked_ip, masked_device_id,
+			                         locale, app_version, create_date)
+			SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::date[])
+			ON CONFLICT (sqs_message_id) DO NOTHING
+			RETURNING sqs_message_id
+			""";
+
+	private final JdbcClient jdbc;
+
+	NewLoginInsertsImpl(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	@Override
+	public Set<String> insertNew(List<UserLogin> rows) {
+		if (rows.isEmpty()) {
+			return Set.of();
+		}
+		List<String> inserted = this.jdbc.sql(INSERT)
+			.param(column(rows, UserLogin::sqsMessageId))
+			.param(column(rows, UserLogin::userId))
+			.param(column(rows, UserLogin::deviceType))
+			.param(column(rows, UserLogin::maskedIp))
+			.param(column(rows, UserLogin::maskedDeviceId))
+			.param(column(rows, UserLogin::locale))
+			.param(column(rows, UserLogin::appVersion))
+			.param(column(rows, row -> row.createDate() == null ? null : row.createDate().toString()))
+			.query(String.class)
+			.list();
+		return new HashSet<>(inserted);
+	}
+
+	private static String[] column(List<UserLogin> rows, Function<UserLogin, String> value) {
+		return rows.stream().map(value).toArray(String[]::new);
+	}
+
+}

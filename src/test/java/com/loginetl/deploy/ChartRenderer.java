@@ -1,0 +1,128 @@
+package com.loginetl.deploy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.TemplateCommand;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/** The chart rendered and linted in-process by helm-java (Helm as a library, no cluster). */
+final class ChartRenderer {
+
+	static final String RELEASE = "logins";
+
+	static final String NAMESPACE = "etl";
+
+	static final String KUBE_VERSION = "1.30.0";
+
+	private ChartRenderer() {
+	}
+
+	/** {@code helm template} with the chart's defaults plus the given values files and --set pairs. */
+	static List<Map<String, Object>> render(List<Path> valuesFiles, Map<String, Object> sets) {
+		return parse(template(valuesFiles, sets));
+	}
+
+	static List<Map<String, Object>> render(Path... valuesFiles) {
+		return render(List.of(valuesFiles), Map.of());
+	}
+
+	static String template(List<Path> valuesFiles, Map<String, Object> sets) {
+		TemplateCommand template = new Helm(DeployFiles.chart()).template()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION);
+		valuesFiles.forEach(template::withValuesFile);
+		sets.forEach(template::set);
+		return template.call();
+	}
+
+	/**
+	 * {@code helm lint --strict} of the chart with {@code overlay}'s values laid over its defaults.
+	 * helm-java's lint takes no values file, so a copy of the chart gets the merged values.yaml.
+	 */
+	static LintResult lintStrict(Path overlay, Path workDir) {
+		Path chart = DeployFiles.chart();
+		if (overlay != null) {
+			chart = copyChart(workDir.resolve("login-etl"));
+			Map<String, Object> merged = merge(load(DeployFiles.chart().resolve("values.yaml")), load(overlay));
+			write(chart.resolve("values.yaml"), yaml().dump(merged));
+		}
+		return new Helm(chart).lint().strict().call();
+	}
+
+	/** Every YAML document of a rendered release, in order, skipping empty ones. */
+	@SuppressWarnings("unchecked")
+	static List<Map<String, Object>> parse(String manifests) {
+		List<Map<String, Object>> objects = new ArrayList<>();
+		for (Object document : yaml().loadAll(manifests)) {
+			if (document != null) {
+				objects.add((Map<String, Object>) document);
+			}
+		}
+		return objects;
+	}
+
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> load(Path file) {
+		return (Map<String, Object>) yaml().load(DeployFiles.read(file));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> overlay) {
+		Map<String, Object> merged = new LinkedHashMap<>(base);
+		overlay.forEach((key, value) -> {
+			if (value instanceof Map<?, ?> map && merged.get(key) instanceof Map<?, ?> existing) {
+				merged.put(key, merge((Map<String, Object>) existing, (Map<String, Object>) map));
+			}
+			else {
+				merged.put(key, value);
+			}
+		});
+		return merged;
+	}
+
+	private static Path copyChart(Path target) {
+		Path source = DeployFiles.chart();
+		try (Stream<Path> paths = Files.walk(source)) {
+			for (Path path : paths.toList()) {
+				Path copy = target.resolve(source.relativize(path).toString());
+				if (Files.isDirectory(path)) {
+					Files.createDirectories(copy);
+				}
+				else {
+					Files.copy(path, copy);
+				}
+			}
+			return target;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void write(Path file, String text) {
+		try {
+			Files.writeString(file, text);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static Yaml yaml() {
+		return new Yaml(new SafeConstructor(new LoaderOptions()));
+	}
+
+}

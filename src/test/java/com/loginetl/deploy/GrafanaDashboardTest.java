@@ -1,0 +1,115 @@
+package com.loginetl.deploy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.loginetl.ops.LoginMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Grafana dashboard (helm/login-etl/dashboards/login-etl.json) queries series the service
+ * really exports, under the names Prometheus gives them, and the chart ships it as the
+ * ConfigMap Grafana's sidecar picks up.
+ */
+class GrafanaDashboardTest {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Pattern SERVICE_SERIES = Pattern.compile("\\b(logins_[a-z_]+)\\{([^}]*)}");
+
+	private final JsonNode dashboard = JSON
+		.readTree(DeployFiles.read(DeployFiles.chart().resolve("dashboards/login-etl.json")));
+
+	@Test
+	void everyServiceSeriesTheDashboardQueriesIsExported() {
+		Set<String> exported = exportedSeries();
+		Set<String> queried = new LinkedHashSet<>();
+		for (String expr : expressions()) {
+			Matcher series = SERVICE_SERIES.matcher(expr);
+			while (series.find()) {
+				queried.add(series.group(1));
+				// Scoped to the service's common tag, which every meter carries.
+				assertThat(series.group(2)).as(expr).contains("application=\"login-etl\"");
+			}
+		}
+		assertThat(exported).containsAll(queried);
+		// And every meter of the service has a panel: received, written, rejected, duplicates,
+		// both failure counters, batch time and lag.
+		assertThat(queried).containsExactlyInAnyOrder("logins_received_total", "logins_written_total",
+				"logins_rejected_total", "logins_duplicates_total", "logins_store_failures_total",
+				"logins_dead_letter_failures_total", "logins_batch_seconds_bucket", "logins_lag_seconds_bucket");
+	}
+
+	@Test
+	void percentilesComeFromTheHistogramBuckets() {
+		List<String> quantiles = expressions().stream().filter((expr) -> expr.contains("histogram_quantile")).toList();
+		assertThat(quantiles).hasSize(6).allSatisfy((expr) -> assertThat(expr)
+			.matches("histogram_quantile\\(0\\.(5|95|99), sum by \\(le\\) \\(rate\\(logins_(batch|lag)_seconds_bucket\\{.*\\}\\[\\$__rate_interval\\]\\)\\)\\)"));
+	}
+
+	@Test
+	void showsThroughputRejectionsDuplicatesLatencyAndQueueDepth() {
+		List<String> titles = new ArrayList<>();
+		this.dashboard.get("panels").forEach((panel) -> titles.add(panel.get("title").asString()));
+		assertThat(titles).containsExactly("Throughput: received vs written", "Rejections by reason", "Duplicates",
+				"Failures", "Batch time (receipt to commit)", "Lag (sent to committed)", "Queue depth (if scraped)");
+		assertThat(expressions()).anyMatch((expr) -> expr.startsWith("sum by (reason) (rate(logins_rejected_total"));
+		assertThat(expressions()).anyMatch((expr) -> expr.contains("aws_sqs_approximate_number_of_messages_visible"));
+		assertThat(expressions()).anyMatch((expr) -> expr.contains("keda_scaler_metrics_value"));
+	}
+
+	@Test
+	void theChartShipsItAsAGrafanaSidecarConfigMap() {
+		List<Map<String, Object>> release = ChartRenderer.render(DeployFiles.resource("deploy/values-everything-on.yaml"));
+		io.fabric8.kubernetes.api.model.ConfigMap configMap = release.stream()
+			.filter((object) -> "ConfigMap".equals(object.get("kind")))
+			.map((object) -> StrictKubernetesModel.read(object, io.fabric8.kubernetes.api.model.ConfigMap.class))
+			.filter((map) -> map.getMetadata().getName().endsWith("-dashboard"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(configMap.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+		assertThat(configMap.getMetadata().getAnnotations()).containsEntry("grafana_folder", "ETL");
+		assertThat(JSON.readTree(configMap.getData().get("login-etl.json"))).isEqualTo(this.dashboard);
+
+		assertThat(ChartRenderer.render()).noneMatch((object) -> String.valueOf(object.get("metadata"))
+			.contains("-dashboard"));
+	}
+
+	private List<String> expressions() {
+		List<String> expressions = new ArrayList<>();
+		this.dashboard.get("panels")
+			.forEach((panel) -> panel.get("targets").forEach((target) -> expressions.add(target.get("expr").asString())));
+		return expressions;
+	}
+
+	/** The series names the service's meters get in /actuator/prometheus, after one of each event. */
+	private static Set<String> exportedSeries() {
+		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		LoginMetrics metrics = new LoginMetrics(registry);
+		metrics.received(1);
+		metrics.written(1);
+		metrics.duplicates(1);
+		metrics.rejected("not_json");
+		metrics.deadLetterFailed();
+		metrics.storeFailed();
+		metrics.batch(Duration.ofMillis(20));
+		metrics.lag(Duration.ofSeconds(1));
+		Set<String> names = new LinkedHashSet<>();
+		registry.scrape().lines().filter((line) -> line.startsWith("logins_")).forEach((line) -> names
+			.add(line.substring(0, line.indexOf(line.contains("{") ? '{' : ' '))));
+		return names;
+	}
+
+}

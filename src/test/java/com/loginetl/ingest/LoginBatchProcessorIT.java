@@ -1,0 +1,96 @@
+package com.loginetl.ingest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import com.loginetl.support.LoginEtlIntegrationTest;
+import com.loginetl.support.SampleEvents;
+import com.loginetl.support.TestQueues;
+import io.awspring.cloud.sqs.listener.SqsHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.messaging.support.MessageBuilder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Batches handed to the processor as the listener would hand them, with message ids chosen by the
+ * test, against the real database and dead-letter queue: how a redelivery and a row the database
+ * refuses are handled, deterministically.
+ */
+@LoginEtlIntegrationTest
+class LoginBatchProcessorIT {
+
+	@Autowired
+	LoginBatchProcessor processor;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	TestQueues queues;
+
+	@Autowired
+	MeterRegistry meters;
+
+	@Test
+	void aRedeliveredMessageAddsNoRowAndIsCountedAsDuplicate() {
+		String user = "redelivered-" + UUID.randomUUID();
+		List<org.springframework.messaging.Message<String>> batch = List.of(
+				message("m-" + user, SampleEvents.event(user, "2.3.0", "ios", "10.0.0.1", "EN", "123-45-6789")),
+				message("n-" + user, SampleEvents.event(user, "2.3.0", "ios", "10.0.0.2", "EN", "123-45-6789")));
+		double duplicatesBefore = this.meters.counter("logins.duplicates").count();
+
+		assertThat(this.processor.process(batch)).hasSize(2);
+		assertThat(this.processor.process(batch.subList(0, 1))).hasSize(1);
+		assertThat(this.processor.process(batch)).hasSize(2);
+
+		assertThat(rowsOf(user)).isEqualTo(2);
+		assertThat(this.meters.counter("logins.duplicates").count() - duplicatesBefore).isEqualTo(3);
+	}
+
+	@Test
+	void aRowTheDatabaseRefusesGoesToTheDeadLetterQueueAndTheRestOfItsBatchIsWritten() {
+		String user = "batch-" + UUID.randomUUID();
+		String poison = "poison-" + UUID.randomUUID();
+		// A constraint the reader knows nothing of, so that only the database can refuse the row.
+		this.jdbc.sql("ALTER TABLE user_logins ADD CONSTRAINT refuse_" + poison.replace('-', '_')
+				+ " CHECK (user_id <> '" + poison + "')").update();
+		List<org.springframework.messaging.Message<String>> batch = List.of(
+				message("a-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.1", null, "d1")),
+				message("b-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.2", null, "d2")),
+				message("poison-" + user, SampleEvents.event(poison, "1", "ios", "10.0.0.3", null, "d3")),
+				message("c-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.4", null, "d4")),
+				message("d-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.5", null, "d5")));
+
+		List<org.springframework.messaging.Message<String>> done = this.processor.process(batch);
+
+		assertThat(done).hasSize(5);
+		assertThat(rowsOf(user)).isEqualTo(4);
+		assertThat(rowsOf(poison)).isZero();
+		List<Message> deadLetters = this.queues.takeDeadLetters(1);
+		assertThat(deadLetters).singleElement().satisfies((dead) -> {
+			assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo("database_rejected:23514");
+			assertThat(dead.messageAttributes().get("source_message_id").stringValue()).isEqualTo("poison-" + user);
+			assertThat(dead.body()).isEqualTo(batch.get(2).getPayload());
+		});
+	}
+
+	private long rowsOf(String user) {
+		return this.jdbc.sql("SELECT count(*) FROM user_logins WHERE user_id = ?").param(user).query(Long.class).single();
+	}
+
+	private static org.springframework.messaging.Message<String> message(String id, String body) {
+		return MessageBuilder.withPayload(body)
+			.setHeader(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, id)
+			.setHeader(SqsHeaders.MessageSystemAttributes.SQS_SENT_TIMESTAMP,
+					String.valueOf(Instant.now().toEpochMilli()))
+			.build();
+	}
+
+}

@@ -1,0 +1,47 @@
+package com.loginetl.support;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.loginetl.masking.Keysets;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What a test of the packaged service needs: its own database and pair of queues, a workload to
+ * send, and the environment that points a service process at them. Messages a batch did not finish
+ * come back after 3 s, so that redeliveries happen within a test's time.
+ *
+ * @param environment the service's environment variables; a test may change them before starting
+ */
+public record Scenario(JdbcTarget database, TestQueues queues, Workload workload, Map<String, String> environment) {
+
+	public static Scenario create(String name) {
+		return create(name, Map.of());
+	}
+
+	/** @param queueAttributes attributes of the source queue, e.g. a redrive policy */
+	public static Scenario create(String name, Map<QueueAttributeName, String> queueAttributes) {
+		JdbcTarget database = TestPostgres.instance().newDatabase();
+		TestQueues queues = TestQueues.create(name, queueAttributes);
+		Map<String, String> environment = new HashMap<>(
+				ServiceProcess.environment(queues, database, Keysets.generate()));
+		environment.put("LOGINS_LISTENER_VISIBILITY_TIMEOUT", "3s");
+		return new Scenario(database, queues, new Workload(queues, database), environment);
+	}
+
+	/** Starts the service (heap capped at 256 MiB unless {@code jvmOptions} say otherwise) and waits until it is ready. */
+	public ServiceProcess startService(String... jvmOptions) {
+		ServiceProcess service = ServiceProcess.start(this.environment,
+				jvmOptions.length == 0 ? new String[] { "-Xmx256m" } : jvmOptions);
+		try {
+			service.awaitReady(Duration.ofSeconds(60));
+			return service;
+		}
+		catch (RuntimeException ex) {
+			service.close();
+			throw ex;
+		}
+	}
+
+}

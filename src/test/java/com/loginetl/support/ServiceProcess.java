@@ -1,0 +1,206 @@
+package com.loginetl.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged service (target/login-etl.jar) in a process of its own, as it runs in production:
+ * configured by environment variables, stopped by signals.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+	private static final Path JAR = Path.of("target", "login-etl.jar");
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private ServiceProcess(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Starts the jar with these environment variables (on top of none of the test JVM's
+	 * {@code LOGINS_*} ones) and JVM options, on a free port.
+	 */
+	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
+		try {
+			int port = freePort();
+			Path log = Files.createTempFile("login-etl-service-", ".log");
+			List<String> command = new ArrayList<>();
+			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+			command.addAll(List.of(jvmOptions));
+			command.addAll(List.of("-jar", JAR.toString()));
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			builder.environment().keySet().removeIf((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_"));
+			builder.environment().putAll(environment);
+			builder.environment().put("SERVER_PORT", Integer.toString(port));
+			return new ServiceProcess(builder.start(), port, log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The environment that points a service at the shared ElasticMQ, these queues and this database. */
+	public static Map<String, String> environment(TestQueues queues, JdbcTarget database, String keyset) {
+		Map<String, String> environment = new HashMap<>();
+		environment.putAll(environmentOf(queues.sqs().springProperties()));
+		environment.putAll(environmentOf(database.springProperties()));
+		environment.put("LOGINS_QUEUE", queues.queueUrl());
+		environment.put("LOGINS_DEAD_LETTER_QUEUE", queues.deadLetterQueueUrl());
+		environment.put("LOGINS_MASKING_KEYSET", keyset);
+		return environment;
+	}
+
+	/**
+	 * Spring properties as the environment variables README's configuration table names:
+	 * {@code logins.dead-letter-queue} is {@code LOGINS_DEAD_LETTER_QUEUE}.
+	 */
+	public static Map<String, String> environmentOf(Map<String, String> properties) {
+		Map<String, String> environment = new HashMap<>();
+		properties.forEach((name, value) -> environment.put(name.toUpperCase().replace('.', '_').replace('-', '_'), value));
+		return environment;
+	}
+
+	public long pid() {
+		return this.process.pid();
+	}
+
+	public Path log() {
+		return this.log;
+	}
+
+	public void awaitReady(Duration timeout) {
+		await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("The service exited with " + this.process.exitValue() + "; see " + this.log);
+			}
+			return status("/actuator/health/readiness") == 200;
+		});
+	}
+
+	/** HTTP status of a GET, or -1 when nothing answers. */
+	public int status(String path) {
+		try {
+			return get(path).statusCode();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
+	public HttpResponse<String> get(String path) throws IOException {
+		try {
+			return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+	}
+
+	/** A counter's value from /actuator/prometheus, e.g. {@code logins_received_total}; 0 if absent. */
+	public double counter(String name) {
+		try {
+			Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} (\\S+)$")
+				.matcher(get("/actuator/prometheus").body());
+			double total = 0;
+			while (matcher.find()) {
+				total += Double.parseDouble(matcher.group(1));
+			}
+			return total;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Peak resident memory so far, in KiB (VmHWM). */
+	public long peakRssKib() {
+		try {
+			return Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))
+				.stream()
+				.filter((line) -> line.startsWith("VmHWM:"))
+				.map((line) -> Long.parseLong(line.replaceAll("\\D", "")))
+				.findFirst()
+				.orElseThrow();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** SIGKILL: no shutdown of any kind. */
+	public void kill() {
+		this.process.destroyForcibly();
+		awaitExit(Duration.ofSeconds(10));
+	}
+
+	/** SIGTERM: what Kubernetes sends to stop a pod. */
+	public void terminate() {
+		this.process.destroy();
+	}
+
+	/** Waits for the process to end and returns its exit status. */
+	public int awaitExit(Duration timeout) {
+		try {
+			if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new IllegalStateException("The service did not exit within " + timeout + "; see " + this.log);
+			}
+			return this.process.exitValue();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public String output() {
+		try {
+			return Files.readString(this.log);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			this.process.destroyForcibly();
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}

@@ -1,0 +1,123 @@
+package com.loginetl.support;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+import static org.awaitility.Awaitility.await;
+
+/** One test context's source queue and dead-letter queue, and what a test does with them. */
+public record TestQueues(ElasticMq sqs, String queueUrl, String deadLetterQueueUrl) {
+
+	/** A new pair of queues on the shared ElasticMQ; {@code attributes} apply to the source queue. */
+	public static TestQueues create(String name, Map<QueueAttributeName, String> attributes) {
+		ElasticMq sqs = SharedServices.sqs();
+		String deadLetterQueue = sqs.createQueue(name + "-dlq");
+		return new TestQueues(sqs, sqs.createQueue(name, attributes), deadLetterQueue);
+	}
+
+	/** Sends one message and returns its SQS message id. */
+	public String send(String body) {
+		return client().sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body)).messageId();
+	}
+
+	/** Sends each body, ten to a request, and returns the SQS message ids, in order. */
+	public List<String> sendAll(List<String> bodies) {
+		List<String> ids = new ArrayList<>();
+		for (int from = 0; from < bodies.size(); from += 10) {
+			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+			for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
+				entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build());
+			}
+			SendMessageBatchResponse response = client()
+				.sendMessageBatch((request) -> request.queueUrl(this.queueUrl).entries(entries));
+			if (!response.failed().isEmpty()) {
+				throw new IllegalStateException("SQS refused messages: " + response.failed());
+			}
+			Map<String, String> idsByEntry = response.successful()
+				.stream()
+				.collect(Collectors.toMap(SendMessageBatchResultEntry::id, SendMessageBatchResultEntry::messageId));
+			entries.forEach((entry) -> ids.add(idsByEntry.get(entry.id())));
+		}
+		return ids;
+	}
+
+	/**
+	 * Takes messages off the dead-letter queue until {@code count} have arrived, deleting them.
+	 * Message attributes come back too.
+	 */
+	public List<Message> takeDeadLetters(int count) {
+		return takeDeadLetters(count, Duration.ofSeconds(30));
+	}
+
+	/** As {@link #takeDeadLetters(int)}, waiting up to {@code timeout}. */
+	public List<Message> takeDeadLetters(int count, Duration timeout) {
+		List<Message> taken = new ArrayList<>();
+		await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
+			List<Message> batch;
+			do {
+				batch = client()
+					.receiveMessage((request) -> request.queueUrl(this.deadLetterQueueUrl)
+						.maxNumberOfMessages(10)
+						.waitTimeSeconds(1)
+						.messageAttributeNames("All"))
+					.messages();
+				if (!batch.isEmpty()) {
+					List<DeleteMessageBatchRequestEntry> entries = batch.stream()
+						.map((message) -> DeleteMessageBatchRequestEntry.builder()
+							.id(message.messageId())
+							.receiptHandle(message.receiptHandle())
+							.build())
+						.toList();
+					client().deleteMessageBatch((request) -> request.queueUrl(this.deadLetterQueueUrl).entries(entries));
+				}
+				taken.addAll(batch);
+			}
+			while (!batch.isEmpty() && taken.size() < count);
+			return taken.size() >= count;
+		});
+		return taken;
+	}
+
+	/** Messages waiting or in flight on the source queue. */
+	public int sourceDepth() {
+		return depth(this.queueUrl);
+	}
+
+	/** Messages on the source queue that a consumer could receive now. */
+	public int waiting() {
+		return Integer.parseInt(attribute(this.queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+	}
+
+	/** Messages on the source queue received by a consumer and not yet deleted or returned. */
+	public int inFlight() {
+		return Integer.parseInt(attribute(this.queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+	}
+
+	/** Messages waiting on a queue, by URL. */
+	public int depth(String url) {
+		return Integer.parseInt(attribute(url, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+				+ Integer.parseInt(attribute(url, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+	}
+
+	private String attribute(String url, QueueAttributeName name) {
+		return client().getQueueAttributes((request) -> request.queueUrl(url).attributeNames(name))
+			.attributes()
+			.get(name);
+	}
+
+	private SqsClient client() {
+		return this.sqs.client();
+	}
+
+}
