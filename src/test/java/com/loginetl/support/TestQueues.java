@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -62,6 +63,14 @@ public record TestQueues(ElasticMq sqs, String queueUrl, String deadLetterQueueU
 
 	/** As {@link #takeDeadLetters(int)}, waiting up to {@code timeout}. */
 	public List<Message> takeDeadLetters(int count, Duration timeout) {
+		return takeDeadLetters((taken) -> taken.size() >= count, timeout);
+	}
+
+	/**
+	 * Takes messages off the dead-letter queue, deleting them, until {@code enough} holds for all
+	 * taken so far or {@code timeout} passes.
+	 */
+	public List<Message> takeDeadLetters(Predicate<List<Message>> enough, Duration timeout) {
 		List<Message> taken = new ArrayList<>();
 		await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
 			List<Message> batch;
@@ -83,8 +92,8 @@ public record TestQueues(ElasticMq sqs, String queueUrl, String deadLetterQueueU
 				}
 				taken.addAll(batch);
 			}
-			while (!batch.isEmpty() && taken.size() < count);
-			return taken.size() >= count;
+			while (!batch.isEmpty() && !enough.test(taken));
+			return enough.test(taken);
 		});
 		return taken;
 	}
