@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -17,11 +16,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.messaging.Message;
 import org.springframework.stereotype.Component;
 
@@ -31,7 +28,7 @@ import org.springframework.stereotype.Component;
  * from the source queue; the others stay there and are tried again when SQS redelivers them.
  */
 @Component
-class DeadLetters implements SmartInitializingSingleton {
+class DeadLetters {
 
 	private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -55,27 +52,6 @@ class DeadLetters implements SmartInitializingSingleton {
 		this.queueUrls = queueUrls;
 		this.properties = properties;
 		this.metrics = metrics;
-	}
-
-	/**
-	 * A missing dead-letter queue is a configuration error, found at start-up (before any listener
-	 * polls) rather than at the first rejected message. The listener container checks the source
-	 * queue the same way.
-	 */
-	@Override
-	public void afterSingletonsInstantiated() {
-		String queue = this.properties.deadLetterQueue();
-		try {
-			String url = this.queueUrls.resolve(queue);
-			this.sqs.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-				.orTimeout(this.properties.sqsTimeout().toMillis(), TimeUnit.MILLISECONDS)
-				.join();
-		}
-		catch (CompletionException ex) {
-			throw new IllegalStateException("The dead-letter queue '" + queue + "' (logins.dead-letter-queue, "
-					+ "LOGINS_DEAD_LETTER_QUEUE) cannot be reached: " + ex.getCause()
-					+ ". Create it, or name an existing queue; the service never creates queues.", ex.getCause());
-		}
 	}
 
 	/** @return the messages now safely in the dead-letter queue */

@@ -31,8 +31,9 @@ final class Commands {
 	}
 
 	/**
-	 * Runs {@code command} in {@code directory}, feeding it {@code stdin} (or nothing), and fails
-	 * the test when it cannot start or does not end within {@code timeout}.
+	 * Runs {@code command} in {@code directory}, feeding it {@code stdin} (or nothing), with
+	 * {@code environment} on top of this JVM's, and fails the test when it cannot start or does not
+	 * end within {@code timeout}.
 	 */
 	static Result run(List<String> command, Path directory, String stdin, Duration timeout,
 			Map<String, String> environment) {
@@ -43,7 +44,15 @@ final class Commands {
 				ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
 					.redirectOutput(out.toFile())
 					.redirectError(err.toFile());
-				builder.environment().putAll(environment);
+				// A variable mapped to null is removed from the inherited environment.
+				environment.forEach((name, value) -> {
+					if (value == null) {
+						builder.environment().remove(name);
+					}
+					else {
+						builder.environment().put(name, value);
+					}
+				});
 				if (stdin == null) {
 					builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
 				}

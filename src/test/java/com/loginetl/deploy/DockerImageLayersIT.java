@@ -1,97 +1,106 @@
 package com.loginetl.deploy;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
-import com.loginetl.deploy.DockerfileInstructions.Instruction;
+import com.loginetl.support.SampleEvents;
+import com.loginetl.support.Scenario;
+import com.loginetl.support.ServiceProcess;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * What the Dockerfile's runtime stage assembles, rebuilt without Docker from the jar that
- * {@code mvn package} made: the Dockerfile's own extraction command, its layer copies into one
- * directory, and its ENTRYPOINT, which must start the application from there.
+ * What the Dockerfile's runtime stage assembles, rebuilt without Docker ({@link AssembledImage}):
+ * its layers, its class-data-sharing archive trained with nothing to connect to, and its
+ * ENTRYPOINT, which must start the application from there and use the archive.
  */
 class DockerImageLayersIT {
+
+	@TempDir
+	static Path dir;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static AssembledImage image;
 
 	private final DockerfileInstructions instructions = DockerfileInstructions
 		.parse(DeployFiles.read(DeployFiles.file("Dockerfile")));
 
-	private final Path jar = DeployFiles.file("target/login-etl.jar");
+	@BeforeAll
+	static void assemble() {
+		image = AssembledImage.assemble(dir);
+	}
 
 	@Test
 	void theDockerfileCopiesEveryLayerTheJarHasInItsOrder() {
-		Commands.Result layers = java("-Djarmode=tools", "-jar", this.jar.toString(), "list-layers");
+		List<String> command = List.of(java(), "-Djarmode=tools", "-jar",
+				DeployFiles.file("target/login-etl.jar").toString(), "list-layers");
+		Commands.Result layers = Commands.run(command, DeployFiles.projectDir(), null, Duration.ofMinutes(2));
 		assertThat(layers.exitCode()).as(layers.describe()).isZero();
 
 		assertThat(DockerfileTest.layersCopied(this.instructions)).isEqualTo(layers.stdout().strip().lines().toList());
 	}
 
 	@Test
-	void theAssembledLayersRunTheEntrypoint(@TempDir Path dir) throws Exception {
-		// The build stage's extraction, as the Dockerfile writes it, on this jar.
-		Instruction extract = this.instructions.named("RUN")
-			.stream()
-			.filter((run) -> run.arguments().contains("-Djarmode=tools"))
-			.findFirst()
-			.orElseThrow();
-		List<String> extractCommand = Arrays.stream(extract.arguments().split(" "))
-			.map((argument) -> argument.replace("target/login-etl.jar", this.jar.toString())
-				.replace("target/extracted", dir.resolve("extracted").toString()))
-			.toList();
-		Commands.Result extracted = Commands.run(extractCommand, dir, null, Duration.ofMinutes(2));
-		assertThat(extracted.exitCode()).as(extracted.describe()).isZero();
-
-		// The runtime stage's COPY of each layer into WORKDIR /app.
-		Path app = Files.createDirectory(dir.resolve("app"));
-		for (String layer : DockerfileTest.layersCopied(this.instructions)) {
-			copyTree(dir.resolve("extracted").resolve(layer), app);
-		}
-
-		// The ENTRYPOINT, with /app where the layers landed, running the keygen tool.
-		List<String> entrypoint = new ArrayList<>(List.of(JsonMapper.builder()
-			.build()
-			.readValue(this.instructions.finalStage().named("ENTRYPOINT").get(0).arguments(), String[].class)));
-		entrypoint.replaceAll((argument) -> argument.replace("/app/", app + "/"));
-		entrypoint.set(0, javaExecutable());
-		entrypoint.add("keygen");
-		Commands.Result keygen = Commands.run(entrypoint, app, null, Duration.ofMinutes(2));
+	void theEntrypointRunsTheKeyTools() {
+		Commands.Result keygen = Commands.run(image.command(List.of(), "keygen"), image.app(), null,
+				Duration.ofMinutes(2));
 
 		assertThat(keygen.exitCode()).as(keygen.describe()).isZero();
-		assertThat(keygen.stdout()).contains("\"primaryKeyId\"", "AesSivKey");
+		assertThat(JSON.readTree(keygen.stdout()).path("key").get(0).path("keyData").path("typeUrl").asString())
+			.endsWith("AesSivKey");
 	}
 
-	private Commands.Result java(String... arguments) {
-		List<String> command = new ArrayList<>(List.of(javaExecutable()));
-		command.addAll(List.of(arguments));
-		return Commands.run(command, DeployFiles.projectDir(), null, Duration.ofMinutes(2));
+	@Test
+	void anArchiveThatDoesNotFitIsSkippedWithAWarningThatStaysOffStdout() throws Exception {
+		// The same files elsewhere: the archive records where the jar was, so it no longer fits.
+		Path moved = dir.resolve("moved");
+		AssembledImage.copyTree(image.app(), moved);
+		List<String> command = image.command(List.of(), "keygen");
+		command.set(command.indexOf("-jar") + 1, moved.resolve("login-etl.jar").toString());
+
+		Commands.Result keygen = Commands.run(command, moved, null, Duration.ofMinutes(2));
+
+		assertThat(keygen.exitCode()).as(keygen.describe()).isZero();
+		assertThat(keygen.stderr()).contains("Unable to use shared archive");
+		assertThat(JSON.readTree(keygen.stdout()).path("primaryKeyId").isNumber()).as(keygen.stdout()).isTrue();
 	}
 
-	private static String javaExecutable() {
-		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-	}
+	@Test
+	void theEntrypointStartsTheServiceFromTheTrainedArchive() throws Exception {
+		assertThat(image.archive()).isNotEmptyFile();
+		Scenario scenario = Scenario.create("image");
+		Path classLog = dir.resolve("class-load.log");
+		// -Xshare:on makes an archive that does not fit this jar and JVM an error instead of a
+		// silent fallback; the class-load log says where each class came from.
+		List<String> command = image.command(List.of("-Xmx256m", "-Xshare:on",
+				"-Xlog:class+load=info:file=" + classLog));
 
-	private static void copyTree(Path from, Path to) throws IOException {
-		try (Stream<Path> paths = Files.walk(from)) {
-			for (Path source : paths.toList()) {
-				Path target = to.resolve(from.relativize(source).toString());
-				if (Files.isDirectory(source)) {
-					Files.createDirectories(target);
-				}
-				else {
-					Files.copy(source, target);
-				}
-			}
+		try (ServiceProcess service = scenario.startService(command)) {
+			scenario.queues().send(SampleEvents.event("image-user", "2.3.0", "ios", "10.0.0.1", "EN", "593-47-5928"));
+			await().atMost(Duration.ofSeconds(30)).until(() -> scenario.workload().rows() == 1);
+			assertThat(service.output()).contains("Successfully applied").doesNotContain("cds-training");
 		}
+
+		List<String> ours = new ArrayList<>(Files.readAllLines(classLog)
+			.stream()
+			.filter((line) -> line.contains(" com.loginetl.ingest.") || line.contains(" com.loginetl.masking."))
+			.toList());
+		assertThat(ours).isNotEmpty()
+			.anyMatch((line) -> line.contains("LoginEventListener source: shared objects file"))
+			.anyMatch((line) -> line.contains("PiiMasker source: shared objects file"));
+	}
+
+	private static String java() {
+		return Path.of(System.getProperty("java.home"), "bin", "java").toString();
 	}
 
 }

@@ -2,6 +2,7 @@ package com.loginetl.support;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.loginetl.masking.Keysets;
@@ -32,8 +33,16 @@ public record Scenario(JdbcTarget database, TestQueues queues, Workload workload
 
 	/** Starts the service (heap capped at 256 MiB unless {@code jvmOptions} say otherwise) and waits until it is ready. */
 	public ServiceProcess startService(String... jvmOptions) {
-		ServiceProcess service = ServiceProcess.start(this.environment,
-				jvmOptions.length == 0 ? new String[] { "-Xmx256m" } : jvmOptions);
+		return awaitReady(ServiceProcess.start(this.environment,
+				jvmOptions.length == 0 ? new String[] { "-Xmx256m" } : jvmOptions));
+	}
+
+	/** Starts the service with a command of its own (see {@link ServiceProcess#start(List, Map)}). */
+	public ServiceProcess startService(List<String> command) {
+		return awaitReady(ServiceProcess.start(command, this.environment));
+	}
+
+	private static ServiceProcess awaitReady(ServiceProcess service) {
 		try {
 			service.awaitReady(Duration.ofSeconds(60));
 			return service;

@@ -47,13 +47,18 @@ public final class ServiceProcess implements AutoCloseable {
 	 * {@code LOGINS_*} ones) and JVM options, on a free port.
 	 */
 	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(List.of(jvmOptions));
+		command.addAll(List.of("-jar", JAR.toString()));
+		return start(command, environment);
+	}
+
+	/** As {@link #start(Map, String...)}, with a command of its own, such as the image's entrypoint. */
+	public static ServiceProcess start(List<String> command, Map<String, String> environment) {
 		try {
 			int port = freePort();
 			Path log = Files.createTempFile("login-etl-service-", ".log");
-			List<String> command = new ArrayList<>();
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-			command.addAll(List.of(jvmOptions));
-			command.addAll(List.of("-jar", JAR.toString()));
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().keySet().removeIf((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_"));
 			builder.environment().putAll(environment);
