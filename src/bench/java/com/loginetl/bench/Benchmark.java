@@ -20,11 +20,14 @@ import java.util.stream.Stream;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import com.loginetl.deploy.AssembledImage;
 import com.loginetl.support.JdbcTarget;
 import com.loginetl.support.TestPostgres;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The benchmark of issue 6, one command ({@code mvn -Pbench verify}): how close the service gets to
@@ -69,6 +72,10 @@ public final class Benchmark {
 	private static void run(BenchSettings settings) throws IOException {
 		checkJar();
 		Files.createDirectories(settings.outputDir());
+		// The service runs as the image runs it: from its layers, with its class-data-sharing archive.
+		Path imageDir = settings.outputDir().resolve("image");
+		FileSystemUtils.deleteRecursively(imageDir);
+		AssembledImage image = AssembledImage.assemble(imageDir);
 		ServiceSettings service = ServiceSettings.read(System.getenv());
 		int pollers = (settings.pollers() > 0) ? settings.pollers() : service.pollers();
 		Map<String, Object> environment = environment(settings, service, pollers);
@@ -107,8 +114,8 @@ public final class Benchmark {
 			for (int run = 1; run <= settings.runs(); run++) {
 				say("");
 				say("-- run %d of %d --", run, settings.runs());
-				Map<String, Object> result = runOnce(run, settings, service, pollers, sqs, postgres, cpu, started,
-						load, steadyLoad);
+				Map<String, Object> result = runOnce(run, settings, service, image, pollers, sqs, postgres, cpu,
+						started, load, steadyLoad);
 				result.put("load_average_after", loadAverage());
 				runs.add(result);
 				printRun(result, settings);
@@ -140,8 +147,8 @@ public final class Benchmark {
 		sqs.deleteQueues(queues);
 	}
 
-	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service, int pollers,
-			ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started, LoginLoad load,
+	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service,
+			AssembledImage image, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started, LoginLoad load,
 			LoginLoad steadyLoad)
 			throws IOException {
 		ElasticMqProcess.QueuePair raw = sqs.createQueues("bench-raw-" + run);
@@ -156,7 +163,7 @@ public final class Benchmark {
 		sqs.deleteQueues(raw);
 		say("    %,.0f messages/s (%,d in %.1f s)", rawDrain.rate(), rawDrain.doneInWindow(), rawDrain.windowSeconds());
 
-		ServiceBench.Result b = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, started)
+		ServiceBench.Result b = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started)
 			.run(run, load, steadyLoad);
 
 		double drainMessages = b.drain().doneInWindow();
@@ -191,6 +198,7 @@ public final class Benchmark {
 		figures.put("ready_idle_s", round(b.readyIdleSeconds(), 2));
 		figures.put("ready_idle_spring_started_s", round(b.idleStartedLine()[0], 2));
 		figures.put("ready_idle_jvm_running_s", round(b.idleStartedLine()[1], 2));
+		figures.put("ready_idle_plain_jar_s", round(b.readyIdlePlainJarSeconds(), 2));
 		figures.put("ready_with_backlog_s", (b.readyBacklogSeconds() != null) ? round(b.readyBacklogSeconds(), 2) : null);
 		figures.put("steady_sent_messages_per_s", round(b.paced().rate(), 0));
 		figures.put("stop_s", round(b.stopSeconds(), 2));
@@ -285,8 +293,10 @@ public final class Benchmark {
 		say("  lag at a steady %,d/s for %d s  p50 %s, p99 %s (target p99 <= 250 ms)", settings.steadyRate(),
 				settings.steadySeconds(), describe(s, "lag_steady", "p50"), describe(s, "lag_steady", "p99"));
 		say("                                     producer sent %,.0f messages/s", f.get("steady_sent_messages_per_s"));
-		say("  start to ready                     %10.2f s idle (target <= 5 s); %s s with the backlog waiting",
+		say("  start to ready                     %10.2f s idle, as the image starts (target <= 5 s); %s s with the backlog waiting",
 				f.get("ready_idle_s"), f.get("ready_with_backlog_s"));
+		say("                                     %s s idle from the plain jar, without the class-data-sharing archive",
+				f.get("ready_idle_plain_jar_s"));
 		say("                                     (idle start's log: context started in %s s, JVM running for %s s)",
 				f.get("ready_idle_spring_started_s"), f.get("ready_idle_jvm_running_s"));
 		say("  CPU split over (a)'s window        %s", describeSplit(raw.get("cpu_split_s")));

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.loginetl.deploy.AssembledImage;
 import com.loginetl.masking.Keysets;
 import com.loginetl.support.ElasticMq;
 import com.loginetl.support.JdbcTarget;
@@ -51,10 +52,13 @@ final class ServiceBench {
 
 	private final ServiceSettings serviceSettings;
 
+	private final AssembledImage image;
+
 	private final StartedProcesses started;
 
 	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
-			ServiceSettings serviceSettings, StartedProcesses started) {
+			ServiceSettings serviceSettings, AssembledImage image, StartedProcesses started) {
+		this.image = image;
 		this.started = started;
 		this.sqs = sqs;
 		this.database = database;
@@ -77,6 +81,14 @@ final class ServiceBench {
 		}
 		Benchmark.say("    ready after %.2f s (Spring Boot: started in %.2f s, process running for %.2f s)", readyIdle,
 				idleStartLine[0], idleStartLine[1]);
+		Benchmark.say("(b) idle start again from the plain jar, without the class-data-sharing archive");
+		double readyIdlePlainJar;
+		try (ServiceProcess plain = ServiceProcess.start(environment, jvmOptions(run, false))) {
+			this.started.started(plain.pid());
+			readyIdlePlainJar = awaitReady(plain, System.nanoTime());
+			stop(plain, run, "idle-plain-jar");
+		}
+		Benchmark.say("    ready after %.2f s", readyIdlePlainJar);
 
 		Benchmark.say("(b) preloading %,d messages", load.size());
 		double preloadSeconds = new Senders(this.sqs.client(), queues.queueUrl()).preload(load.bodies(),
@@ -131,7 +143,7 @@ final class ServiceBench {
 				Benchmark.say("    p99 lag %s", Histogram.parse(afterSteady, "logins_lag_seconds")
 					.minus(Histogram.parse(afterDrain, "logins_lag_seconds"))
 					.quantile(0.99));
-				return new Result(readyIdle, idleStartLine, readyBacklog, load.size() / preloadSeconds, drain,
+				return new Result(readyIdle, idleStartLine, readyIdlePlainJar, readyBacklog, load.size() / preloadSeconds, drain,
 						this.cpu.split(drain.windowStart().cpu(), drain.windowEnd().cpu()),
 						this.cpu.serviceThreads(drain.windowStart().cpu(), drain.windowEnd().cpu()),
 						Histogram.parse(afterDrain, "logins_lag_seconds"),
@@ -167,8 +179,9 @@ final class ServiceBench {
 		return environment;
 	}
 
+	/** Starts the service as the image's ENTRYPOINT does, with {@code jvmOptions} added. */
 	private ServiceProcess launch(Map<String, String> environment, String[] jvmOptions) {
-		ServiceProcess service = ServiceProcess.start(environment, jvmOptions);
+		ServiceProcess service = ServiceProcess.start(this.image.command(List.of(jvmOptions)), environment);
 		this.started.started(service.pid());
 		return service;
 	}
@@ -273,9 +286,11 @@ final class ServiceBench {
 	/**
 	 * The service's figures of one run.
 	 *
-	 * @param readyIdleSeconds launch to ready, empty queue, new database
+	 * @param readyIdleSeconds launch to ready, empty queue, new database, as the image starts
 	 * @param idleStartedLine the idle start's own account: Spring Boot's "Started ... in X seconds
 	 * (process running for Y)", as {X, Y}
+	 * @param readyIdlePlainJarSeconds as {@code readyIdleSeconds}, from the plain jar without the
+	 * class-data-sharing archive
 	 * @param readyBacklogSeconds launch to ready with the preloaded queue (null if the drain ended
 	 * first)
 	 * @param preloadRate messages/s the preload put on the queue
@@ -295,7 +310,8 @@ final class ServiceBench {
 	 * @param counters the service's counters at the end
 	 * @param stopSeconds SIGTERM to exit
 	 */
-	record Result(double readyIdleSeconds, double[] idleStartedLine, Double readyBacklogSeconds, double preloadRate, Timeline drain,
+	record Result(double readyIdleSeconds, double[] idleStartedLine, double readyIdlePlainJarSeconds,
+			Double readyBacklogSeconds, double preloadRate, Timeline drain,
 			Map<String, Double> drainCpu, Map<String, Double> drainThreads, Histogram drainLag,
 			Histogram drainBatch, Timeline steady,
 			Map<String, Double> steadyCpu, Map<String, Double> steadyThreads,

@@ -30,16 +30,19 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 	private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
 
 	/** Extracts, copies the layers and runs the training, all below {@code dir}. */
-	public static AssembledImage assemble(Path dir) {
+	public static AssembledImage assemble(Path directory) {
+		Path dir = directory.toAbsolutePath();
 		DockerfileInstructions instructions = DockerfileInstructions
 			.parse(DeployFiles.read(DeployFiles.file("Dockerfile")));
 		Path jar = DeployFiles.file("target/login-etl.jar");
 		try {
+			Files.createDirectories(dir);
 			// The build stage's extraction, as the Dockerfile writes it, on this jar.
-			List<String> extract = Arrays.stream(run(instructions, "-Djarmode=tools").split(" "))
+			List<String> extract = new ArrayList<>(Arrays.stream(run(instructions, "-Djarmode=tools").split(" "))
 				.map((argument) -> argument.replace("target/login-etl.jar", jar.toString())
 					.replace("target/extracted", dir.resolve("extracted").toString()))
-				.toList();
+				.toList());
+			extract.set(0, java());
 			check(Commands.run(extract, dir, null, STEP_TIMEOUT));
 
 			// The runtime stage's COPY of each layer into WORKDIR /app.
@@ -64,7 +67,7 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 				.build()
 				.readValue(instructions.finalStage().named("ENTRYPOINT").get(0).arguments(), String[].class)));
 			entrypoint.replaceAll((argument) -> argument.replace("/app/", app + "/"));
-			entrypoint.set(0, javaHome().resolve("bin").resolve("java").toString());
+			entrypoint.set(0, java());
 			return new AssembledImage(app, List.copyOf(entrypoint));
 		}
 		catch (IOException ex) {
@@ -102,6 +105,10 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 
 	private static Path javaHome() {
 		return Path.of(System.getProperty("java.home"));
+	}
+
+	private static String java() {
+		return javaHome().resolve("bin").resolve("java").toString();
 	}
 
 	static void copyTree(Path from, Path to) throws IOException {
