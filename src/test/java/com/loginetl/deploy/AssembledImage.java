@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.loginetl.deploy.DockerfileInstructions.Instruction;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,7 +47,7 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 			// The runtime stage's COPY of each layer into WORKDIR /app.
 			Path app = Files.createDirectories(dir.resolve("app"));
 			for (String layer : DockerfileTest.layersCopied(instructions)) {
-				copyTree(dir.resolve("extracted").resolve(layer), app);
+				DeployFiles.copyTree(dir.resolve("extracted").resolve(layer), app);
 			}
 
 			// The training RUN through a shell, as Docker runs it: this JVM's java first on the
@@ -109,20 +108,6 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 
 	private static String java() {
 		return javaHome().resolve("bin").resolve("java").toString();
-	}
-
-	static void copyTree(Path from, Path to) throws IOException {
-		try (Stream<Path> paths = Files.walk(from)) {
-			for (Path source : paths.toList()) {
-				Path target = to.resolve(from.relativize(source).toString());
-				if (Files.isDirectory(source)) {
-					Files.createDirectories(target);
-				}
-				else {
-					Files.copy(source, target);
-				}
-			}
-		}
 	}
 
 }

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -94,22 +93,7 @@ final class ChartRenderer {
 	}
 
 	private static Path copyChart(Path target) {
-		Path source = DeployFiles.chart();
-		try (Stream<Path> paths = Files.walk(source)) {
-			for (Path path : paths.toList()) {
-				Path copy = target.resolve(source.relativize(path).toString());
-				if (Files.isDirectory(path)) {
-					Files.createDirectories(copy);
-				}
-				else {
-					Files.copy(path, copy);
-				}
-			}
-			return target;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return DeployFiles.copyTree(DeployFiles.chart(), target);
 	}
 
 	private static void write(Path file, String text) {

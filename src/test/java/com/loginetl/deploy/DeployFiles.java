@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** Where the deployment files and their test resources are. */
 final class DeployFiles {
@@ -34,6 +35,25 @@ final class DeployFiles {
 	static String read(Path path) {
 		try {
 			return Files.readString(path);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Copies the directory {@code from} with everything in it to {@code to}. */
+	static Path copyTree(Path from, Path to) {
+		try (Stream<Path> paths = Files.walk(from)) {
+			for (Path source : paths.toList()) {
+				Path target = to.resolve(from.relativize(source).toString());
+				if (Files.isDirectory(source)) {
+					Files.createDirectories(target);
+				}
+				else {
+					Files.copy(source, target);
+				}
+			}
+			return to;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

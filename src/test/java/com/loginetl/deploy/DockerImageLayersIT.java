@@ -63,7 +63,7 @@ class DockerImageLayersIT {
 	void anArchiveThatDoesNotFitIsSkippedWithAWarningThatStaysOffStdout() throws Exception {
 		// The same files elsewhere: the archive records where the jar was, so it no longer fits.
 		Path moved = dir.resolve("moved");
-		AssembledImage.copyTree(image.app(), moved);
+		DeployFiles.copyTree(image.app(), moved);
 		List<String> command = image.command(List.of(), "keygen");
 		command.set(command.indexOf("-jar") + 1, moved.resolve("login-etl.jar").toString());
 
