@@ -148,8 +148,8 @@ public final class Benchmark {
 	}
 
 	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service,
-			AssembledImage image, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started, LoginLoad load,
-			LoginLoad steadyLoad)
+			AssembledImage image, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
+			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad)
 			throws IOException {
 		ElasticMqProcess.QueuePair raw = sqs.createQueues("bench-raw-" + run);
 		say("(a) preloading %,d messages", load.size());

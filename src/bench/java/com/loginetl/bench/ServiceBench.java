@@ -143,7 +143,8 @@ final class ServiceBench {
 				Benchmark.say("    p99 lag %s", Histogram.parse(afterSteady, "logins_lag_seconds")
 					.minus(Histogram.parse(afterDrain, "logins_lag_seconds"))
 					.quantile(0.99));
-				return new Result(readyIdle, idleStartLine, readyIdlePlainJar, readyBacklog, load.size() / preloadSeconds, drain,
+				return new Result(readyIdle, idleStartLine, readyIdlePlainJar, readyBacklog,
+						load.size() / preloadSeconds, drain,
 						this.cpu.split(drain.windowStart().cpu(), drain.windowEnd().cpu()),
 						this.cpu.serviceThreads(drain.windowStart().cpu(), drain.windowEnd().cpu()),
 						Histogram.parse(afterDrain, "logins_lag_seconds"),

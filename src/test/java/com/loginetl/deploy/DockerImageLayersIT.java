@@ -3,7 +3,6 @@ package com.loginetl.deploy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import com.loginetl.support.SampleEvents;
@@ -90,10 +89,10 @@ class DockerImageLayersIT {
 			assertThat(service.output()).contains("Successfully applied").doesNotContain("cds-training");
 		}
 
-		List<String> ours = new ArrayList<>(Files.readAllLines(classLog)
+		List<String> ours = Files.readAllLines(classLog)
 			.stream()
 			.filter((line) -> line.contains(" com.loginetl.ingest.") || line.contains(" com.loginetl.masking."))
-			.toList());
+			.toList();
 		assertThat(ours).isNotEmpty()
 			.anyMatch((line) -> line.contains("LoginEventListener source: shared objects file"))
 			.anyMatch((line) -> line.contains("PiiMasker source: shared objects file"));
