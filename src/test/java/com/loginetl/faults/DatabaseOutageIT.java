@@ -2,7 +2,6 @@ package com.loginetl.faults;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,6 +14,8 @@ import com.loginetl.support.TcpProxy;
 import com.loginetl.support.Workload;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +28,14 @@ import static org.awaitility.Awaitility.await;
 class DatabaseOutageIT {
 
 	private static final Pattern PORT = Pattern.compile("^(jdbc:postgresql://[^:/]+:)(\\d+)(/.*)$");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * How long {@code logins_received_total} must stay unchanged before polling counts as stopped:
+	 * batches received just before the gate closed may still be counted for a moment.
+	 */
+	private static final Duration FLAT = Duration.ofSeconds(5);
 
 	@Test
 	void aLostDatabasePausesConsumptionAndAfterwardsEveryMessageIsOneRow() throws Exception {
@@ -49,30 +58,59 @@ class DatabaseOutageIT {
 					database.password());
 			scenario.environment().putAll(ServiceProcess.environmentOf(throughProxy.springProperties()));
 			scenario.environment().put("LOGINS_DATABASE_RETRY_MAX_INTERVAL", "4s");
-			try (ServiceProcess service = scenario.startService()) {
-				AtomicBoolean stopProducer = workload.sendSteadily(100);
-				await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 1_000);
+			try (ServiceProcess service = scenario.startService();
+					Workload.SteadySender producer = workload.sendSteadily(100)) {
+				await().atMost(Duration.ofSeconds(60)).until(() -> workload.rows() >= 1_000);
+				assertThat(service.counter("logins_received_total")).as("messages received before the outage")
+					.isGreaterThanOrEqualTo(1_000);
 
 				proxy.cut();
-				await().atMost(Duration.ofSeconds(20)).until(() -> service.status("/actuator/health/readiness") == 503);
+				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertIngestPaused(service));
 				assertThat(service.status("/actuator/health/liveness")).isEqualTo(200);
-				Thread.sleep(8_000);
-				double receivedWhilePaused = service.counter("logins_received_total");
+				double receivedWhilePaused = awaitFlat(service, Duration.ofSeconds(45));
 				Thread.sleep(15_000);
 				assertThat(service.counter("logins_received_total")).as("messages received while the database is away")
 					.isEqualTo(receivedWhilePaused);
+				assertIngestPaused(service);
 				assertThat(service.status("/actuator/health/liveness")).isEqualTo(200);
 				proxy.restore();
 
-				await().atMost(Duration.ofSeconds(30)).until(() -> service.status("/actuator/health/readiness") == 200);
-				Thread.sleep(3_000);
-				stopProducer.set(true);
+				await().atMost(Duration.ofSeconds(60)).until(() -> service.status("/actuator/health/readiness") == 200);
+				long rowsWhenBack = workload.rows();
+				// Messages keep coming after the outage, and they are written too.
+				await().atMost(Duration.ofSeconds(60)).until(() -> workload.rows() >= rowsWhenBack + 300);
+				producer.stop();
 				workload.assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(90));
 				workload.assertEveryInvalidMessageIsDeadLettered(Duration.ofSeconds(60));
 				assertThat(scenario.queues().depth(redriveQueue)).as("messages SQS moved to its redrive dead-letter queue").isZero();
 				assertThat(service.counter("logins_store_failures_total")).isPositive();
 			}
 		}
+	}
+
+	/** Readiness is DOWN and names the ingest as paused because the database is unavailable. */
+	private static void assertIngestPaused(ServiceProcess service) throws Exception {
+		var response = service.get("/actuator/health/readiness");
+		assertThat(response.statusCode()).as("readiness status").isEqualTo(503);
+		JsonNode ingest = JSON.readTree(response.body()).path("components").path("ingest");
+		assertThat(ingest.path("status").asString()).as("ingest in %s", response.body()).isEqualTo("DOWN");
+		assertThat(ingest.path("details").path("paused").asString()).as("ingest in %s", response.body())
+			.startsWith("database unavailable");
+	}
+
+	/** Waits until {@code logins_received_total} stayed the same for {@link #FLAT}, and returns it. */
+	private static double awaitFlat(ServiceProcess service, Duration timeout) {
+		double[] last = { service.counter("logins_received_total") };
+		long[] changedAt = { System.nanoTime() };
+		await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+			double now = service.counter("logins_received_total");
+			if (now != last[0]) {
+				last[0] = now;
+				changedAt[0] = System.nanoTime();
+			}
+			return System.nanoTime() - changedAt[0] >= FLAT.toNanos();
+		});
+		return last[0];
 	}
 
 }

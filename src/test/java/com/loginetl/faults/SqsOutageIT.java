@@ -1,7 +1,6 @@
 package com.loginetl.faults;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
@@ -28,7 +27,7 @@ class SqsOutageIT {
 		try (TcpProxy proxy = TcpProxy.to(scenario.queues().sqs().endpoint().getPort())) {
 			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + proxy.port());
 			try (ServiceProcess service = scenario.startService()) {
-				AtomicBoolean stopProducer = workload.sendSteadily(50);
+				Workload.SteadySender producer = workload.sendSteadily(50);
 				await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 500);
 
 				proxy.cut();
@@ -40,7 +39,7 @@ class SqsOutageIT {
 
 				await().atMost(Duration.ofSeconds(60)).until(() -> service.status("/actuator/health/readiness") == 200);
 				Thread.sleep(3_000);
-				stopProducer.set(true);
+				producer.stop();
 				workload.assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(90));
 				workload.assertEveryInvalidMessageIsDeadLetteredAtLeastOnce(Duration.ofSeconds(60));
 				await().atMost(Duration.ofSeconds(30)).until(() -> scenario.queues().sourceDepth() == 0);

@@ -15,8 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
@@ -130,20 +128,34 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	/** A counter's value from /actuator/prometheus, e.g. {@code logins_received_total}; 0 if absent. */
+	/**
+	 * The sum of a meter's series from /actuator/prometheus, e.g. {@code logins_received_total}.
+	 * Fails when the scrape does not answer 200 or has no such series: a meter that is not there
+	 * is never read as 0. For a series that may rightly be absent, use {@link #scrape()} and
+	 * {@link PrometheusScrape#valueOrZero}.
+	 */
 	public double counter(String name) {
+		return scrape().value(name);
+	}
+
+	/** One labelled series of a meter, e.g. {@code logins_rejected_total} of one {@code reason}; fails when absent. */
+	public double counter(String name, String label, String labelValue) {
+		return scrape().value(name, label, labelValue);
+	}
+
+	/** /actuator/prometheus now; fails unless it answers 200 with samples. */
+	public PrometheusScrape scrape() {
+		HttpResponse<String> response;
 		try {
-			Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} (\\S+)$")
-				.matcher(get("/actuator/prometheus").body());
-			double total = 0;
-			while (matcher.find()) {
-				total += Double.parseDouble(matcher.group(1));
-			}
-			return total;
+			response = get("/actuator/prometheus");
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+			throw new AssertionError("/actuator/prometheus did not answer (" + ex + "); see " + this.log, ex);
 		}
+		if (response.statusCode() != 200) {
+			throw new AssertionError("/actuator/prometheus answered " + response.statusCode() + ": " + response.body());
+		}
+		return PrometheusScrape.parse(response.body());
 	}
 
 	/** Peak resident memory so far, in KiB (VmHWM). */

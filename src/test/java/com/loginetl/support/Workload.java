@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -39,9 +39,16 @@ public final class Workload {
 
 	private final Random random = new Random(7);
 
-	private final Set<String> valid = ConcurrentHashMap.newKeySet();
+	/** SQS message id of each valid message, and the user_id it carries (unique per message). */
+	private final Map<String, String> valid = new ConcurrentHashMap<>();
+
+	/** SQS message id of each invalid message, and its body (unique per message). */
+	private final Map<String, String> bodiesOfInvalid = new ConcurrentHashMap<>();
 
 	private final Map<String, String> reasonsOfInvalid = new ConcurrentHashMap<>();
+
+	/** How long the dead-letter queue must stay empty, with the source queue empty, before it counts as settled. */
+	private static final Duration SETTLE = Duration.ofSeconds(3);
 
 	private int sequence;
 
@@ -55,10 +62,14 @@ public final class Workload {
 	public synchronized void send(int validCount, int invalidCount) {
 		List<String> bodies = new ArrayList<>();
 		Map<String, String> reasons = new HashMap<>();
+		Map<String, String> users = new HashMap<>();
 		for (int i = 0; i < validCount; i++) {
-			bodies.add(SampleEvents.event("user-" + this.sequence++, "2.3.0", "android",
+			String user = "user-" + this.sequence++;
+			String body = SampleEvents.event(user, "2.3.0", "android",
 					"10.0." + this.random.nextInt(4) + "." + this.random.nextInt(250), "EN",
-					"593-47-" + (1000 + this.random.nextInt(50))));
+					"593-47-" + (1000 + this.random.nextInt(50)));
+			bodies.add(body);
+			users.put(body, user);
 		}
 		for (int i = 0; i < invalidCount; i++) {
 			Map.Entry<String, String> invalid = INVALID.get(i % INVALID.size());
@@ -72,38 +83,26 @@ public final class Workload {
 		for (int i = 0; i < bodies.size(); i++) {
 			String reason = reasons.get(bodies.get(i));
 			if (reason == null) {
-				this.valid.add(ids.get(i));
+				this.valid.put(ids.get(i), users.get(bodies.get(i)));
 			}
 			else {
 				this.reasonsOfInvalid.put(ids.get(i), reason);
+				this.bodiesOfInvalid.put(ids.get(i), bodies.get(i));
 			}
 		}
 	}
 
 	/**
 	 * Sends {@code perSecond} valid messages (and one invalid in every hundred) each second on a
-	 * thread of its own until the returned flag is set.
+	 * thread of its own until {@link SteadySender#stop()}.
 	 */
-	public AtomicBoolean sendSteadily(int perSecond) {
-		AtomicBoolean stop = new AtomicBoolean();
-		Thread producer = new Thread(() -> {
-			while (!stop.get()) {
-				long started = System.nanoTime();
-				send(perSecond, perSecond / 100);
-				long left = 1_000 - (System.nanoTime() - started) / 1_000_000;
-				if (left > 0) {
-					try {
-						Thread.sleep(left);
-					}
-					catch (InterruptedException ex) {
-						return;
-					}
-				}
-			}
-		}, "steady-producer");
-		producer.setDaemon(true);
-		producer.start();
-		return stop;
+	public SteadySender sendSteadily(int perSecond) {
+		return new SteadySender(perSecond);
+	}
+
+	/** SQS message ids of the valid messages sent so far. */
+	public Set<String> validIds() {
+		return Set.copyOf(this.valid.keySet());
 	}
 
 	public int validCount() {
@@ -118,55 +117,135 @@ public final class Workload {
 		return this.database.sql("SELECT count(*) FROM user_logins").query(Long.class).single();
 	}
 
-	/** Waits until the rows are in, then checks there is exactly one per valid message and no other. */
+	/**
+	 * Waits until the rows are in, then checks there is exactly one per valid message and no other:
+	 * each row's {@code sqs_message_id} and {@code user_id} are those of one valid message, and no
+	 * {@code user_id} occurs twice. (The message id alone could not show a doubled event: it has a
+	 * unique index; each valid message carries a user_id of its own.)
+	 */
 	public void assertEveryValidMessageIsExactlyOneRow(Duration timeout) {
 		await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> rows() >= this.valid.size());
-		List<String> stored = this.database.sql("SELECT sqs_message_id FROM user_logins").query(String.class).list();
-		assertThat(stored).hasSize(this.valid.size()).doesNotHaveDuplicates();
-		assertThat(new HashSet<>(stored)).isEqualTo(this.valid);
+		List<Map.Entry<String, String>> stored = this.database.sql("SELECT sqs_message_id, user_id FROM user_logins")
+			.query((row, n) -> Map.entry(String.valueOf(row.getString(1)), row.getString(2)))
+			.list();
+		assertThat(stored.stream().map(Map.Entry::getValue)).as("user_id of the rows").doesNotHaveDuplicates();
+		Map<String, String> rowsById = new HashMap<>();
+		stored.forEach((row) -> rowsById.put(row.getKey(), row.getValue()));
+		assertThat(rowsById).as("user_id by sqs_message_id").isEqualTo(this.valid);
+		assertThat(stored).hasSize(this.valid.size());
 	}
 
 	/**
-	 * Takes the dead letters and checks each invalid message is there once, with its reason, and
-	 * nothing else is.
+	 * Reads the dead-letter queue until it is settled (below) and checks each invalid message is
+	 * there exactly once, with its reason and its body unchanged, and nothing else is.
 	 */
 	public void assertEveryInvalidMessageIsDeadLettered(Duration timeout) {
-		Map<String, List<String>> reasons = takeDeadLetterReasons(timeout);
-		assertThat(reasons).allSatisfy((id, reasonsOfOne) -> assertThat(reasonsOfOne).as(id).hasSize(1));
+		Map<String, List<Message>> deadLetters = takeSettledDeadLetters(timeout);
+		assertThat(deadLetters).allSatisfy((id, copies) -> assertThat(copies).as("dead letters of %s", id).hasSize(1));
 	}
 
 	/**
 	 * As {@link #assertEveryInvalidMessageIsDeadLettered}, but a message may be dead-lettered more
-	 * than once, always with the same reason: after a crash or a lost delete between the
+	 * than once, always with the same reason and body: after a crash or a lost delete between the
 	 * dead-letter send and the delete from the source, SQS delivers it again.
 	 */
 	public void assertEveryInvalidMessageIsDeadLetteredAtLeastOnce(Duration timeout) {
-		Map<String, List<String>> reasons = takeDeadLetterReasons(timeout);
-		assertThat(reasons).allSatisfy((id, reasonsOfOne) -> assertThat(Set.copyOf(reasonsOfOne)).as(id).hasSize(1));
+		takeSettledDeadLetters(timeout);
 	}
 
-	private Map<String, List<String>> takeDeadLetterReasons(Duration timeout) {
-		List<Message> deadLetters = this.queues.takeDeadLetters(
-				(taken) -> sourceIds(taken).containsAll(this.reasonsOfInvalid.keySet()), timeout);
-		Map<String, List<String>> reasons = new HashMap<>();
-		for (Message dead : deadLetters) {
-			reasons.computeIfAbsent(sourceId(dead), (id) -> new ArrayList<>())
-				.add(dead.messageAttributes().get("reason").stringValue());
-		}
-		Map<String, String> firstReasons = new HashMap<>();
-		reasons.forEach((id, reasonsOfOne) -> firstReasons.put(id, reasonsOfOne.get(0)));
-		assertThat(firstReasons).isEqualTo(this.reasonsOfInvalid);
-		return reasons;
-	}
-
-	private static Set<String> sourceIds(List<Message> deadLetters) {
-		Set<String> ids = new HashSet<>();
-		deadLetters.forEach((dead) -> ids.add(sourceId(dead)));
-		return ids;
+	/**
+	 * Takes dead letters, grouped by {@code source_message_id}, until every invalid message has one,
+	 * the source queue holds nothing (so no message can still be dead-lettered, since the send comes
+	 * before the delete) and the dead-letter queue stayed empty for {@link #SETTLE}; a late copy of a
+	 * dead letter is therefore counted, not left behind. Checks that each dead letter is of an
+	 * invalid message, with that message's reason and body.
+	 */
+	private Map<String, List<Message>> takeSettledDeadLetters(Duration timeout) {
+		Map<String, List<Message>> bySource = new HashMap<>();
+		long[] quietSince = { System.nanoTime() };
+		await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+			List<Message> taken = this.queues.takeDeadLetters((batch) -> true, Duration.ofSeconds(5));
+			taken.forEach((dead) -> bySource.computeIfAbsent(sourceId(dead), (id) -> new ArrayList<>()).add(dead));
+			if (!taken.isEmpty() || this.queues.sourceDepth() > 0
+					|| !bySource.keySet().containsAll(this.reasonsOfInvalid.keySet())) {
+				quietSince[0] = System.nanoTime();
+				return false;
+			}
+			return System.nanoTime() - quietSince[0] >= SETTLE.toNanos();
+		});
+		assertThat(bySource.keySet()).as("source_message_id of the dead letters").isEqualTo(this.reasonsOfInvalid.keySet());
+		bySource.forEach((id, copies) -> assertThat(copies).as("dead letters of %s", id).allSatisfy((dead) -> {
+			assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo(this.reasonsOfInvalid.get(id));
+			assertThat(dead.body()).isEqualTo(this.bodiesOfInvalid.get(id));
+		}));
+		return bySource;
 	}
 
 	private static String sourceId(Message deadLetter) {
 		return deadLetter.messageAttributes().get("source_message_id").stringValue();
+	}
+
+	/**
+	 * The thread {@link #sendSteadily(int)} started. {@link #stop()} lets it finish the second it is
+	 * in, so that every message it sent is remembered before a test counts, and rethrows what made
+	 * it fail, if anything did.
+	 */
+	public final class SteadySender implements AutoCloseable {
+
+		private final AtomicBoolean stop = new AtomicBoolean();
+
+		private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+		private final Thread thread;
+
+		private SteadySender(int perSecond) {
+			this.thread = new Thread(() -> {
+				try {
+					while (!this.stop.get()) {
+						long started = System.nanoTime();
+						send(perSecond, perSecond / 100);
+						long left = 1_000 - (System.nanoTime() - started) / 1_000_000;
+						if (left > 0) {
+							Thread.sleep(left);
+						}
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				catch (Throwable ex) {
+					this.failure.set(ex);
+				}
+			}, "steady-producer");
+			this.thread.setDaemon(true);
+			this.thread.start();
+		}
+
+		/** Stops sending and waits until the last send is done and remembered. */
+		public void stop() {
+			this.stop.set(true);
+			try {
+				this.thread.join(Duration.ofSeconds(60).toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			if (this.thread.isAlive()) {
+				throw new IllegalStateException("The steady producer did not stop within 60 s");
+			}
+			if (this.failure.get() != null) {
+				throw new IllegalStateException("The steady producer failed", this.failure.get());
+			}
+		}
+
+		@Override
+		public void close() {
+			if (!this.stop.get()) {
+				stop();
+			}
+		}
+
 	}
 
 }
