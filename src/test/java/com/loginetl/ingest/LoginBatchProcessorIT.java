@@ -1,7 +1,12 @@
 package com.loginetl.ingest;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import com.loginetl.support.LoginEtlIntegrationTest;
@@ -20,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Batches handed to the processor as the listener would hand them, with message ids chosen by the
- * test, against the real database and dead-letter queue: how a redelivery and a row the database
- * refuses are handled, deterministically.
+ * test, against the real database and dead-letter queue: how a redelivery, a row the database
+ * refuses and a message sent on another day are handled, deterministically.
  */
 @LoginEtlIntegrationTest
 class LoginBatchProcessorIT {
@@ -58,27 +63,63 @@ class LoginBatchProcessorIT {
 	void aRowTheDatabaseRefusesGoesToTheDeadLetterQueueAndTheRestOfItsBatchIsWritten() {
 		String user = "batch-" + UUID.randomUUID();
 		String poison = "poison-" + UUID.randomUUID();
+		String constraint = "refuse_" + poison.replace('-', '_');
 		// A constraint the reader knows nothing of, so that only the database can refuse the row.
-		this.jdbc.sql("ALTER TABLE user_logins ADD CONSTRAINT refuse_" + poison.replace('-', '_')
-				+ " CHECK (user_id <> '" + poison + "')").update();
-		List<org.springframework.messaging.Message<String>> batch = List.of(
-				message("a-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.1", null, "d1")),
-				message("b-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.2", null, "d2")),
-				message("poison-" + user, SampleEvents.event(poison, "1", "ios", "10.0.0.3", null, "d3")),
-				message("c-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.4", null, "d4")),
-				message("d-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.5", null, "d5")));
+		this.jdbc.sql("ALTER TABLE user_logins ADD CONSTRAINT " + constraint + " CHECK (user_id <> '" + poison + "')")
+			.update();
+		try {
+			List<org.springframework.messaging.Message<String>> batch = List.of(
+					message("a-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.1", null, "d1")),
+					message("b-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.2", null, "d2")),
+					message("poison-" + user, SampleEvents.event(poison, "1", "ios", "10.0.0.3", null, "d3")),
+					message("c-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.4", null, "d4")),
+					message("d-" + user, SampleEvents.event(user, "1", "ios", "10.0.0.5", null, "d5")));
 
-		List<org.springframework.messaging.Message<String>> done = this.processor.process(batch);
+			List<org.springframework.messaging.Message<String>> done = this.processor.process(batch);
 
-		assertThat(done).hasSize(5);
-		assertThat(rowsOf(user)).isEqualTo(4);
-		assertThat(rowsOf(poison)).isZero();
-		List<Message> deadLetters = this.queues.takeDeadLetters(1);
-		assertThat(deadLetters).singleElement().satisfies((dead) -> {
-			assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo("database_rejected:23514");
-			assertThat(dead.messageAttributes().get("source_message_id").stringValue()).isEqualTo("poison-" + user);
-			assertThat(dead.body()).isEqualTo(batch.get(2).getPayload());
-		});
+			assertThat(done).hasSize(5);
+			assertThat(rowsOf(user)).isEqualTo(4);
+			assertThat(rowsOf(poison)).isZero();
+			List<Message> deadLetters = this.queues.takeDeadLetters(1);
+			assertThat(deadLetters).singleElement().satisfies((dead) -> {
+				assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo("database_rejected:23514");
+				assertThat(dead.messageAttributes().get("source_message_id").stringValue()).isEqualTo("poison-" + user);
+				assertThat(dead.body()).isEqualTo(batch.get(2).getPayload());
+			});
+		}
+		finally {
+			this.jdbc.sql("ALTER TABLE user_logins DROP CONSTRAINT " + constraint).update();
+		}
+	}
+
+	/**
+	 * {@code create_date} is the UTC calendar date of {@code SentTimestamp}, not the date of the
+	 * day the row is written: messages sent on other days (one millisecond either side of a UTC
+	 * midnight, where any other time zone would give another date) keep their own date.
+	 */
+	@Test
+	void createDateIsTheUtcDateOfTheSentTimestamp() {
+		String user = "sent-" + UUID.randomUUID();
+		Map<String, LocalDate> expected = new LinkedHashMap<>();
+		expected.put("2020-02-29T23:59:59.999Z", LocalDate.of(2020, 2, 29));
+		expected.put("2020-03-01T00:00:00.000Z", LocalDate.of(2020, 3, 1));
+		expected.put("2031-12-31T23:59:59.999Z", LocalDate.of(2031, 12, 31));
+		expected.put("1999-01-01T00:00:00.001Z", LocalDate.of(1999, 1, 1));
+		List<org.springframework.messaging.Message<String>> batch = new ArrayList<>();
+		expected.keySet()
+			.forEach((sent) -> batch.add(message(sent + "-" + user, Instant.parse(sent),
+					SampleEvents.event(user, "1", "ios", "10.0.0.9", null, "d9"))));
+
+		assertThat(this.processor.process(batch)).hasSize(expected.size());
+
+		Map<String, LocalDate> stored = new HashMap<>();
+		this.jdbc.sql("SELECT sqs_message_id, create_date FROM user_logins WHERE user_id = ?")
+			.param(user)
+			.query((row, n) -> Map.entry(row.getString(1), row.getObject(2, LocalDate.class)))
+			.list()
+			.forEach((row) -> stored.put(row.getKey().substring(0, row.getKey().length() - user.length() - 1),
+					row.getValue()));
+		assertThat(stored).isEqualTo(expected);
 	}
 
 	private long rowsOf(String user) {
@@ -86,10 +127,13 @@ class LoginBatchProcessorIT {
 	}
 
 	private static org.springframework.messaging.Message<String> message(String id, String body) {
+		return message(id, Instant.now(), body);
+	}
+
+	private static org.springframework.messaging.Message<String> message(String id, Instant sent, String body) {
 		return MessageBuilder.withPayload(body)
 			.setHeader(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, id)
-			.setHeader(SqsHeaders.MessageSystemAttributes.SQS_SENT_TIMESTAMP,
-					String.valueOf(Instant.now().toEpochMilli()))
+			.setHeader(SqsHeaders.MessageSystemAttributes.SQS_SENT_TIMESTAMP, String.valueOf(sent.toEpochMilli()))
 			.build();
 	}
 

@@ -45,7 +45,9 @@ class LoginPipelineIT {
 	@Test
 	void theTakeHomeSampleBecomes99RowsAndOneDeadLetter() {
 		List<String> bodies = SampleEvents.takeHome();
+		LocalDate sentFrom = LocalDate.now(ZoneOffset.UTC);
 		List<String> ids = this.queues.sendAll(bodies);
+		LocalDate sentUntil = LocalDate.now(ZoneOffset.UTC);
 
 		Map<String, Map<String, Object>> rows = awaitRows(ids, 99);
 		List<Message> deadLetters = this.queues.takeDeadLetters(1);
@@ -59,7 +61,7 @@ class LoginPipelineIT {
 		});
 		for (int i = 0; i < bodies.size(); i++) {
 			if (i != bad) {
-				assertRowHolds(rows.get(ids.get(i)), JSON.readTree(bodies.get(i)));
+				assertRowHolds(rows.get(ids.get(i)), JSON.readTree(bodies.get(i)), sentFrom, sentUntil);
 			}
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.queues.sourceDepth() == 0);
@@ -114,12 +116,17 @@ class LoginPipelineIT {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.queues.sourceDepth() == 0);
 	}
 
-	private void assertRowHolds(Map<String, Object> row, JsonNode event) {
+	/**
+	 * SentTimestamp is set by SQS while the test sends, so its UTC date lies between the dates
+	 * before and after sending (two dates only around midnight); LoginBatchProcessorIT pins the
+	 * date of set timestamps exactly.
+	 */
+	private void assertRowHolds(Map<String, Object> row, JsonNode event, LocalDate sentFrom, LocalDate sentUntil) {
 		assertThat(row.get("user_id")).isEqualTo(event.get("user_id").stringValue());
 		assertThat(row.get("app_version")).isEqualTo(event.get("app_version").stringValue());
 		assertThat(row.get("device_type")).isEqualTo(event.get("device_type").stringValue());
 		assertThat(row.get("locale")).isEqualTo(event.get("locale").isNull() ? null : event.get("locale").stringValue());
-		assertThat(row.get("create_date")).isEqualTo(java.sql.Date.valueOf(LocalDate.now(ZoneOffset.UTC)));
+		assertThat(((java.sql.Date) row.get("create_date")).toLocalDate()).isBetween(sentFrom, sentUntil);
 		String ip = event.get("ip").stringValue();
 		String deviceId = event.get("device_id").stringValue();
 		assertThat(this.masker.unmask((String) row.get("masked_ip")).orElseThrow().value()).isEqualTo(ip);

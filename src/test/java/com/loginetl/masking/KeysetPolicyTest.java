@@ -6,8 +6,13 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Parameters;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.daead.AesSivParameters;
 import com.google.crypto.tink.daead.PredefinedDeterministicAeadParameters;
+import com.google.crypto.tink.mac.MacConfig;
+import com.google.crypto.tink.mac.PredefinedMacParameters;
+import com.google.crypto.tink.prf.HmacPrfParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
@@ -35,6 +40,56 @@ class KeysetPolicyTest {
 		assertThatThrownBy(() -> masker(signing)).isInstanceOf(MaskingKeyException.class)
 			.hasMessageContaining("Ed25519PrivateKey")
 			.hasMessageContaining("not a masking key");
+	}
+
+	@Test
+	void anAeadKeysetIsRefusedThoughItEncrypts() throws Exception {
+		AeadConfig.register();
+		String aesGcm = json(KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM));
+
+		assertThatThrownBy(() -> masker(aesGcm)).isExactlyInstanceOf(MaskingKeyException.class)
+			.hasMessageContaining("type.googleapis.com/google.crypto.tink.AesGcmKey")
+			.hasMessageContaining("not a masking key");
+	}
+
+	@Test
+	void aMacKeysetIsRefusedThoughItIsHmacSha256() throws Exception {
+		MacConfig.register();
+		String mac = json(KeysetHandle.generateNew(PredefinedMacParameters.HMAC_SHA256_256BITTAG));
+
+		assertThatThrownBy(() -> masker(mac)).isExactlyInstanceOf(MaskingKeyException.class)
+			.hasMessageContaining("type.googleapis.com/google.crypto.tink.HmacKey")
+			.hasMessageContaining("not a masking key");
+	}
+
+	@Test
+	void anHmacKeyShorterThan32BytesIsRefused() throws Exception {
+		String short16 = json(one(HmacPrfParameters.builder()
+			.setHashType(HmacPrfParameters.HashType.SHA256)
+			.setKeySizeBytes(16)
+			.build()));
+
+		assertThatThrownBy(() -> masker(short16)).isExactlyInstanceOf(MaskingKeyException.class)
+			.hasMessageContaining("16-byte key")
+			.hasMessageContaining("HMAC-SHA256 with a key of at least 32 bytes");
+		assertThat(masker(json(one(HmacPrfParameters.builder()
+			.setHashType(HmacPrfParameters.HashType.SHA256)
+			.setKeySizeBytes(32)
+			.build()))).usesDevelopmentKey()).as("the same with 32 bytes").isFalse();
+	}
+
+	@Test
+	void aKeysetWhosePrimaryKeyIsDisabledIsRefused() {
+		String rotated = Keysets.rotate(Keysets.generate());
+		String primaryId = rotated.replaceFirst("(?s).*\"primaryKeyId\":(\\d+).*", "$1");
+		// The primary key's entry is the one whose keyId is primaryKeyId; disable only that one.
+		String disabled = rotated.replaceFirst("\"status\":\"ENABLED\"(,\"keyId\":" + primaryId + ",)",
+				"\"status\":\"DISABLED\"$1");
+		assertThat(disabled).as("keyset with its primary disabled").isNotEqualTo(rotated).contains("\"ENABLED\"");
+
+		assertThatThrownBy(() -> masker(disabled)).isExactlyInstanceOf(MaskingKeyException.class)
+			.hasMessageContaining("no primary key")
+			.hasMessageContaining("names no enabled key");
 	}
 
 	@Test

@@ -75,27 +75,47 @@ public record TestQueues(ElasticMq sqs, String queueUrl, String deadLetterQueueU
 		await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> {
 			List<Message> batch;
 			do {
-				batch = client()
-					.receiveMessage((request) -> request.queueUrl(this.deadLetterQueueUrl)
-						.maxNumberOfMessages(10)
-						.waitTimeSeconds(1)
-						.messageAttributeNames("All"))
-					.messages();
-				if (!batch.isEmpty()) {
-					List<DeleteMessageBatchRequestEntry> entries = batch.stream()
-						.map((message) -> DeleteMessageBatchRequestEntry.builder()
-							.id(message.messageId())
-							.receiptHandle(message.receiptHandle())
-							.build())
-						.toList();
-					client().deleteMessageBatch((request) -> request.queueUrl(this.deadLetterQueueUrl).entries(entries));
-				}
+				batch = takeDeadLetterBatch();
 				taken.addAll(batch);
 			}
 			while (!batch.isEmpty() && !enough.test(taken));
 			return enough.test(taken);
 		});
 		return taken;
+	}
+
+	/** Takes every message off the dead-letter queue, deleting them, until none came for {@code quiet}. */
+	public List<Message> takeDeadLettersUntilQuiet(Duration quiet) {
+		List<Message> taken = new ArrayList<>();
+		long quietSince = System.nanoTime();
+		while (System.nanoTime() - quietSince < quiet.toNanos()) {
+			List<Message> batch = takeDeadLetterBatch();
+			if (!batch.isEmpty()) {
+				taken.addAll(batch);
+				quietSince = System.nanoTime();
+			}
+		}
+		return taken;
+	}
+
+	/** One receive of up to 10 dead letters (waiting up to a second), deleted once received; attributes come too. */
+	public List<Message> takeDeadLetterBatch() {
+		List<Message> batch = client()
+			.receiveMessage((request) -> request.queueUrl(this.deadLetterQueueUrl)
+				.maxNumberOfMessages(10)
+				.waitTimeSeconds(1)
+				.messageAttributeNames("All"))
+			.messages();
+		if (!batch.isEmpty()) {
+			List<DeleteMessageBatchRequestEntry> entries = batch.stream()
+				.map((message) -> DeleteMessageBatchRequestEntry.builder()
+					.id(message.messageId())
+					.receiptHandle(message.receiptHandle())
+					.build())
+				.toList();
+			client().deleteMessageBatch((request) -> request.queueUrl(this.deadLetterQueueUrl).entries(entries));
+		}
+		return batch;
 	}
 
 	/** Messages waiting or in flight on the source queue. */

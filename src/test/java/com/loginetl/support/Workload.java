@@ -164,7 +164,7 @@ public final class Workload {
 		Map<String, List<Message>> bySource = new HashMap<>();
 		long[] quietSince = { System.nanoTime() };
 		await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
-			List<Message> taken = this.queues.takeDeadLetters((batch) -> true, Duration.ofSeconds(5));
+			List<Message> taken = this.queues.takeDeadLetterBatch();
 			taken.forEach((dead) -> bySource.computeIfAbsent(sourceId(dead), (id) -> new ArrayList<>()).add(dead));
 			if (!taken.isEmpty() || this.queues.sourceDepth() > 0
 					|| !bySource.keySet().containsAll(this.reasonsOfInvalid.keySet())) {
