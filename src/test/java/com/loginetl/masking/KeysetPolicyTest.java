@@ -16,6 +16,7 @@ import com.google.crypto.tink.prf.HmacPrfParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
 import com.google.crypto.tink.signature.PredefinedSignatureParameters;
 import com.google.crypto.tink.signature.SignatureConfig;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +24,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Keysets that must never mask data are refused, with a message that names the problem. */
 class KeysetPolicyTest {
+
+	// Tests build keysets with Tink's KeysetHandle builder, which needs the key types registered,
+	// whichever test runs first.
+	@BeforeAll
+	static void registerMaskingPrimitives() {
+		Keysets.registerPrimitives();
+	}
 
 	@Test
 	void aKeysetWithoutAPrimaryKeyIsRefused() {
