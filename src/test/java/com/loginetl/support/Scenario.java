@@ -44,7 +44,8 @@ public record Scenario(JdbcTarget database, TestQueues queues, Workload workload
 
 	private static ServiceProcess awaitReady(ServiceProcess service) {
 		try {
-			service.awaitReady(Duration.ofSeconds(60));
+			// Start-up takes 5 to 10 s on an idle machine, and has taken over 60 s on a shared one under load.
+			service.awaitReady(Duration.ofSeconds(150));
 			return service;
 		}
 		catch (RuntimeException ex) {
