@@ -15,7 +15,6 @@ import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
 import com.loginetl.support.TestQueues;
 import com.loginetl.support.Workload;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -168,11 +167,7 @@ class DatabaseRefusesRowsIT {
 
 	/** The schema as the service would migrate it, made by the database's owner; returns a client as the owner. */
 	private static JdbcClient migrate(JdbcTarget database) {
-		Flyway.configure()
-			.dataSource(database.url(), database.username(), database.password())
-			.locations("classpath:db/migration")
-			.load()
-			.migrate();
+		database.migrate();
 		return JdbcClient.create(new DriverManagerDataSource(database.url(), database.username(), database.password()));
 	}
 
