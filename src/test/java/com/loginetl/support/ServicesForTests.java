@@ -38,6 +38,8 @@ public class ServicesForTests {
 			registry.add("logins.queue", queues::queueUrl);
 			registry.add("logins.dead-letter-queue", queues::deadLetterQueueUrl);
 			registry.add("logins.masking.keyset", () -> keyset);
+			// As in Scenario: the first SQS call at start-up has taken longer than 5 s under load.
+			registry.add("logins.sqs-timeout", () -> "15s");
 		};
 	}
 

@@ -33,6 +33,9 @@ public final class Workload {
 			Map.entry("{\"user_id\": 5}", "wrong_type:user_id"),
 			Map.entry("{\"user_id\": \"u\", \"locale\": \"" + "x".repeat(40) + "\"}", "too_long:locale"));
 
+	/** How long the dead-letter queue must stay empty, with the source queue empty, before it counts as settled. */
+	private static final Duration SETTLE = Duration.ofSeconds(3);
+
 	private final TestQueues queues;
 
 	private final JdbcClient database;
@@ -46,9 +49,6 @@ public final class Workload {
 	private final Map<String, String> bodiesOfInvalid = new ConcurrentHashMap<>();
 
 	private final Map<String, String> reasonsOfInvalid = new ConcurrentHashMap<>();
-
-	/** How long the dead-letter queue must stay empty, with the source queue empty, before it counts as settled. */
-	private static final Duration SETTLE = Duration.ofSeconds(3);
 
 	private int sequence;
 
