@@ -10,6 +10,7 @@ import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
 import com.loginetl.support.TestQueues;
 import com.loginetl.support.Workload;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,13 @@ class RowLockIT {
 		JdbcTarget target = scenario.database();
 		TestQueues queues = scenario.queues();
 		Workload workload = scenario.workload();
+		// The schema the service would create, so that the other session can insert before it starts.
+		Flyway.configure()
+			.dataSource(target.url(), target.username(), target.password())
+			.baselineOnMigrate(true)
+			.baselineVersion("0")
+			.load()
+			.migrate();
 		workload.send(1, 0);
 		String lockedId = queues.sqs()
 			.client()
