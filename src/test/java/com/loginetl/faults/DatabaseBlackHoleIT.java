@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.loginetl.support.ProxiedDatabase;
 import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
+import com.loginetl.support.ServiceStarts;
 import com.loginetl.support.Workload;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class DatabaseBlackHoleIT {
 		scenario.environment().put("LOGINS_LISTENER_MAX_PROCESSING_TIME", "4s");
 
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
-				ServiceProcess service = scenario.startService()) {
+				ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 			AtomicBoolean stopProducer = workload.sendSteadily(100);
 			await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 1_000);
 
@@ -64,7 +65,7 @@ class DatabaseBlackHoleIT {
 			// and its rejected messages be dead-lettered by both: the doubling README allows.
 			workload.assertEveryInvalidMessageIsDeadLetteredAtLeastOnce(Duration.ofSeconds(60));
 			assertThat(service.output()).contains("Gave up a batch of", "(logins.listener.max-processing-time)")
-				.containsPattern("Database unavailable \\([A-Za-z]+Exception, SQLSTATE \\w{5}");
+				.containsPattern("Database unavailable \\([A-Za-z]+Exception");
 		}
 	}
 

@@ -13,6 +13,7 @@ import com.loginetl.support.JdbcTarget;
 import com.loginetl.support.ProxiedDatabase;
 import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
+import com.loginetl.support.ServiceStarts;
 import com.loginetl.support.TcpProxy;
 import com.loginetl.support.TestQueues;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class HealthUnderFaultsIT {
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
 				TcpProxy sqs = TcpProxy.to(queues.sqs().endpoint().getPort())) {
 			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + sqs.port());
-			try (ServiceProcess service = scenario.startService()) {
+			try (ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 				assertAnswersAtOnce(service, "healthy", 200);
 
 				database.proxy().cut();

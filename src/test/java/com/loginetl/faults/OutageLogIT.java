@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import com.loginetl.support.ProxiedDatabase;
 import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
+import com.loginetl.support.ServiceStarts;
 import com.loginetl.support.Workload;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class OutageLogIT {
 		workload.send(1_000, 10);
 		scenario.environment().put("LOGINS_DATABASE_RETRY_MAX_INTERVAL", "4s");
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
-				ServiceProcess service = scenario.startService()) {
+				ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 			AtomicBoolean stopProducer = workload.sendSteadily(100);
 			await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 500);
 			int before = lines(service).size();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import com.loginetl.support.JdbcTarget;
 import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
+import com.loginetl.support.ServiceStarts;
 import com.loginetl.support.TestQueues;
 import com.loginetl.support.Workload;
 import org.flywaydb.core.Flyway;
@@ -55,7 +56,7 @@ class RowLockIT {
 				insert.executeUpdate();
 			}
 			workload.send(1_000, 10);
-			try (ServiceProcess service = scenario.startService()) {
+			try (ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 				await().atMost(Duration.ofSeconds(60))
 					.until(() -> service.counter("logins_blocked_total") >= 3
 							&& workload.rows() >= workload.validCount() - 1);
