@@ -13,8 +13,13 @@ public final class ServiceStarts {
 	private ServiceStarts() {
 	}
 
-	/** As {@link Scenario#startService(String...)} with its default heap cap, waiting up to 3 minutes. */
+	/**
+	 * As {@link Scenario#startService(String...)} with its default heap cap, waiting up to 3
+	 * minutes, and with 15 s for an SQS call: the start-up check of the dead-letter queue must not
+	 * fail because the test JVM's ElasticMQ is slow to answer.
+	 */
 	public static ServiceProcess startAndAwaitReady(Scenario scenario) {
+		scenario.environment().putIfAbsent("LOGINS_SQS_TIMEOUT", "15s");
 		ServiceProcess service = ServiceProcess.start(scenario.environment(), "-Xmx256m");
 		try {
 			service.awaitReady(READY_WITHIN);
