@@ -38,11 +38,14 @@ public record IngestProperties(@NotBlank String queue, @NotBlank String deadLett
 	 * @param visibilityTimeout how long a received message stays invisible to other consumers; it is
 	 * extended while its batch is still being processed, and a message whose batch failed comes back
 	 * after it
+	 * @param maxProcessingTime longest time a batch's visibility is extended; a batch still in
+	 * progress then is given up (logged and counted, not deleted) and SQS delivers it again
 	 */
 	public record Listener(@Min(1) @Max(10) int maxMessagesPerPoll, @Min(1) int maxConcurrentMessages,
 			@NotNull @DurationMin(seconds = 1) @DurationMax(seconds = 20) Duration pollTimeout,
 			@NotNull Duration shutdownTimeout,
-			@NotNull @DurationMin(seconds = 3) @DurationMax(hours = 12) Duration visibilityTimeout) {
+			@NotNull @DurationMin(seconds = 3) @DurationMax(hours = 12) Duration visibilityTimeout,
+			@NotNull @DurationMin(seconds = 1) @DurationMax(hours = 12) Duration maxProcessingTime) {
 	}
 
 }

@@ -13,6 +13,7 @@ import com.loginetl.masking.PiiMasker;
 import com.loginetl.ops.LoginMetrics;
 import com.loginetl.storage.DatabaseAvailability;
 import com.loginetl.storage.LoginWriter;
+import com.loginetl.storage.SqlFailures;
 import com.loginetl.storage.UserLogin;
 import com.loginetl.storage.WriteOutcome;
 import org.slf4j.Logger;
@@ -88,15 +89,21 @@ public class LoginBatchProcessor {
 			outcome = this.writer.write(rows);
 		}
 		catch (DataAccessException | TransactionException ex) {
-			// A failure to begin, commit or roll back is as much an outage as a failed statement.
+			// A failure to begin, commit or roll back is as much an outage as a failed statement,
+			// and so is a statement the server cancelled (57014): lock waits end before it as 55P03,
+			// so a statement that ran this long finds the database overloaded. The outage's state
+			// change is logged once by DatabaseAvailability; each batch only at DEBUG.
 			this.metrics.storeFailed();
 			this.database.reportFailure(ex);
-			log.warn("Database did not take a batch ({}); its {} valid messages stay on the queue for redelivery",
-					ex.getClass().getSimpleName(), rows.size());
+			log.debug("Database did not take a batch ({}); its {} valid messages stay on the queue for redelivery",
+					SqlFailures.describe(ex), rows.size());
 			return;
 		}
 		Instant committed = this.clock.instant();
 		for (ReceivedMessage received : valid) {
+			if (outcome.blocked().contains(received.messageId())) {
+				continue;
+			}
 			String sqlState = outcome.refused().get(received.messageId());
 			if (sqlState != null) {
 				rejections.add(new Rejection(received, Reasons.databaseRejected(sqlState)));
@@ -112,12 +119,19 @@ public class LoginBatchProcessor {
 		Instant firstReceived = valid.stream().map(ReceivedMessage::receivedAt).min(Comparator.naturalOrder())
 				.orElse(committed);
 		this.metrics.batch(Duration.between(firstReceived, committed));
+		if (!outcome.blocked().isEmpty()) {
+			// Not an outage: the rest of the batch is written, and these wait for their next delivery.
+			this.metrics.blocked(outcome.blocked().size());
+			log.warn("Rows of {} messages stay locked by another session's open transaction (SQLSTATE 55P03); "
+					+ "the messages are left on the queue for redelivery: {}", outcome.blocked().size(),
+					outcome.blocked());
+		}
 		if (!outcome.duplicates().isEmpty()) {
 			log.info("Skipped {} redelivered messages already stored: {}", outcome.duplicates().size(),
 					outcome.duplicates());
 		}
-		log.debug("Committed {} rows ({} duplicates, {} refused)", outcome.written().size(),
-				outcome.duplicates().size(), outcome.refused().size());
+		log.debug("Committed {} rows ({} duplicates, {} refused, {} blocked)", outcome.written().size(),
+				outcome.duplicates().size(), outcome.refused().size(), outcome.blocked().size());
 	}
 
 	private UserLogin toRow(ReceivedMessage received, LoginEvent event) {

@@ -32,7 +32,7 @@ class LoginEventListener {
 	@SqsListener(queueNames = "${logins.queue}", factory = ListenerConfiguration.CONTAINER_FACTORY)
 	void onBatch(List<Message<String>> batch, BatchAcknowledgement<String> acknowledgement,
 			BatchVisibility visibility) {
-		List<Message<String>> done = this.visibilityKeeper.whileProcessing(visibility,
+		List<Message<String>> done = this.visibilityKeeper.whileProcessing(batch, visibility,
 				() -> this.processor.process(batch));
 		if (done.isEmpty()) {
 			return;

@@ -27,6 +27,10 @@ public class LoginMetrics {
 
 	private final Counter storeFailures;
 
+	private final Counter blocked;
+
+	private final Counter givenUp;
+
 	private final Timer batch;
 
 	private final Timer lag;
@@ -45,6 +49,14 @@ public class LoginMetrics {
 			.register(registry);
 		this.storeFailures = Counter.builder("logins.store.failures")
 			.description("Batches the database could not take (their messages stay on the queue)")
+			.register(registry);
+		this.blocked = Counter.builder("logins.blocked")
+			.description("Messages whose row another session kept locked longer than the lock timeout "
+					+ "(they stay on the queue)")
+			.register(registry);
+		this.givenUp = Counter.builder("logins.batches.given_up")
+			.description("Batches still in progress after the longest processing time, whose visibility "
+					+ "was no longer extended")
 			.register(registry);
 		this.batch = Timer.builder("logins.batch")
 			.description("Time from receiving a batch to committing its rows")
@@ -82,6 +94,14 @@ public class LoginMetrics {
 
 	public void storeFailed() {
 		this.storeFailures.increment();
+	}
+
+	public void blocked(int messages) {
+		this.blocked.increment(messages);
+	}
+
+	public void batchGivenUp() {
+		this.givenUp.increment();
 	}
 
 	public void batch(Duration receiptToCommit) {

@@ -21,11 +21,17 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * Whether the database takes writes. A failed write marks it unavailable; from then on a probe
  * ({@code SELECT 1}) runs with exponential backoff and jitter until the database answers, and
  * marks it available again. Consumers wait on it instead of taking messages they cannot store.
+ * <p>
+ * An outage is expected, so it logs like one: a WARN when the database stops answering, another
+ * every {@link #REMINDER_INTERVAL} while it stays away, and one when it answers again, each with
+ * the cause's class and SQLSTATE. The failed probes in between log only at DEBUG.
  */
 @Component
 public class DatabaseAvailability implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(DatabaseAvailability.class);
+
+	static final Duration REMINDER_INTERVAL = Duration.ofMinutes(5);
 
 	private final JdbcClient jdbc;
 
@@ -50,6 +56,9 @@ public class DatabaseAvailability implements DisposableBean {
 
 	/** When a probe last found the database back. Guarded by {@link #monitor}. */
 	private Instant recoveredAt = Instant.MIN;
+
+	/** When the last "still unavailable" line was written. Guarded by {@link #monitor}. */
+	private Instant remindedAt;
 
 	public DatabaseAvailability(JdbcClient jdbc, StorageProperties properties) {
 		this.jdbc = jdbc;
@@ -95,6 +104,7 @@ public class DatabaseAvailability implements DisposableBean {
 			}
 			Instant now = this.clock.instant();
 			this.unavailableSince = now;
+			this.remindedAt = now;
 			// A database that answers "SELECT 1" but keeps failing writes (a dropped table, a
 			// revoked grant) must not make every batch fail at the first interval: the backoff
 			// goes on growing while failures follow recoveries closely.
@@ -102,8 +112,9 @@ public class DatabaseAvailability implements DisposableBean {
 				this.probeDelays = this.backOff.start();
 			}
 		}
-		log.warn("Database unavailable ({}); no more messages are taken from the queue until it answers",
-				failure.getClass().getSimpleName());
+		log.warn("Database unavailable ({}); no more messages are taken from the queue until it answers, and "
+				+ "batches in flight are left on the queue for redelivery", SqlFailures.describe(failure));
+		log.debug("Database failure", failure);
 		scheduleProbe();
 	}
 
@@ -120,8 +131,7 @@ public class DatabaseAvailability implements DisposableBean {
 			this.jdbc.sql("SELECT 1").query(Integer.class).single();
 		}
 		catch (RuntimeException stillDown) {
-			log.info("Database still unavailable ({}); checking again with backoff",
-					stillDown.getClass().getSimpleName());
+			remindIfDue(stillDown);
 			scheduleProbe();
 			return;
 		}
@@ -132,7 +142,25 @@ public class DatabaseAvailability implements DisposableBean {
 			this.unavailableSince = null;
 			this.monitor.notifyAll();
 		}
-		log.info("Database answers again after {} s; taking messages again", outage.toSeconds());
+		log.warn("Database answers again after {} s; taking messages again", outage.toSeconds());
+	}
+
+	private void remindIfDue(RuntimeException stillDown) {
+		Duration outage = null;
+		synchronized (this.monitor) {
+			Instant now = this.clock.instant();
+			if (!now.isBefore(this.remindedAt.plus(REMINDER_INTERVAL))) {
+				this.remindedAt = now;
+				outage = Duration.between(this.unavailableSince, now);
+			}
+		}
+		if (outage != null) {
+			log.warn("Database still unavailable after {} min ({}); checking again with backoff", outage.toMinutes(),
+					SqlFailures.describe(stillDown));
+		}
+		else {
+			log.debug("Database still unavailable ({}); checking again with backoff", SqlFailures.describe(stillDown));
+		}
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package com.loginetl.storage;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +46,15 @@ class NewLoginInsertsImpl implements NewLoginInserts {
 			.query(String.class)
 			.list();
 		return new HashSet<>(inserted);
+	}
+
+	@Override
+	public Set<String> insertNewWaitingAtMost(List<UserLogin> rows, Duration lockWait) {
+		this.jdbc.sql("SELECT set_config('lock_timeout', ?, true)")
+			.param(lockWait.toMillis() + "ms")
+			.query(String.class)
+			.single();
+		return insertNew(rows);
 	}
 
 	private static String[] column(List<UserLogin> rows, Function<UserLogin, String> value) {

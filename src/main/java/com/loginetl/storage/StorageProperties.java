@@ -3,19 +3,61 @@ package com.loginetl.storage;
 import java.time.Duration;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotNull;
+
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How the service waits for a database that stopped answering. Defaults live in application.yaml.
+ * How the service talks to PostgreSQL: the limits on every wait of its connections, and how it
+ * waits for a database that stopped answering. Defaults live in application.yaml.
+ * <p>
+ * The connection limits are pgjdbc settings ({@code connectTimeout}, {@code loginTimeout},
+ * {@code socketTimeout}, {@code tcpKeepAlive}); the session limits are PostgreSQL settings sent
+ * with each new connection of the pool. Migrations run on a connection of their own without them
+ * (see {@link MigrationConnection}).
  *
  * @param retry the probe's backoff while the database is unavailable
+ * @param connectTimeout longest wait for the TCP connection to the server
+ * @param loginTimeout longest wait for a new connection to be open and logged in
+ * @param socketTimeout longest wait for any answer from the server on an open connection; a
+ * connection that stays silent longer (a partition, a failover without resets) is closed and the
+ * statement fails. Above {@code statementTimeout}, so a slow statement is cancelled by the server
+ * first
+ * @param tcpKeepAlive whether the operating system probes idle connections
+ * @param statementTimeout PostgreSQL's {@code statement_timeout} on the service's sessions
+ * @param lockTimeout PostgreSQL's {@code lock_timeout} on the service's sessions: longest wait for
+ * a lock another session holds, below {@code statementTimeout}
+ * @param idleInTransactionTimeout PostgreSQL's {@code idle_in_transaction_session_timeout} on the
+ * service's sessions: a session of this service that stays in an open transaction without a
+ * statement this long (its client vanished) is ended by the server, and its locks released
  */
 @Validated
 @ConfigurationProperties("logins.database")
-public record StorageProperties(@NotNull @Valid Retry retry) {
+public record StorageProperties(@NotNull @Valid Retry retry,
+		@NotNull @DurationMin(seconds = 1) Duration connectTimeout,
+		@NotNull @DurationMin(seconds = 1) Duration loginTimeout,
+		@NotNull @DurationMin(seconds = 1) Duration socketTimeout, boolean tcpKeepAlive,
+		@NotNull @DurationMin(millis = 1) Duration statementTimeout,
+		@NotNull @DurationMin(millis = 1) Duration lockTimeout,
+		@NotNull @DurationMin(millis = 1) Duration idleInTransactionTimeout) {
+
+	/** A statement the server is still working on must be cancelled by it, not cut off by the client. */
+	@AssertTrue(message = "logins.database.socket-timeout must be longer than logins.database.statement-timeout")
+	public boolean isSocketTimeoutAboveStatementTimeout() {
+		return this.socketTimeout == null || this.statementTimeout == null
+				|| this.socketTimeout.compareTo(this.statementTimeout) > 0;
+	}
+
+	/** A lock wait must end as a lock timeout (55P03), which the writer tells apart from a slow statement. */
+	@AssertTrue(message = "logins.database.lock-timeout must be shorter than logins.database.statement-timeout")
+	public boolean isLockTimeoutBelowStatementTimeout() {
+		return this.lockTimeout == null || this.statementTimeout == null
+				|| this.lockTimeout.compareTo(this.statementTimeout) < 0;
+	}
 
 	/**
 	 * @param initialInterval first wait before probing the database again

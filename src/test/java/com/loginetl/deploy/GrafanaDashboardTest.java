@@ -46,10 +46,11 @@ class GrafanaDashboardTest {
 		}
 		assertThat(exported).containsAll(queried);
 		// And every meter of the service has a panel: received, written, rejected, duplicates,
-		// both failure counters, batch time and lag.
+		// the failure counters (store, dead letter, locked rows, batches given up), batch time and lag.
 		assertThat(queried).containsExactlyInAnyOrder("logins_received_total", "logins_written_total",
 				"logins_rejected_total", "logins_duplicates_total", "logins_store_failures_total",
-				"logins_dead_letter_failures_total", "logins_batch_seconds_bucket", "logins_lag_seconds_bucket");
+				"logins_dead_letter_failures_total", "logins_blocked_total", "logins_batches_given_up_total",
+				"logins_batch_seconds_bucket", "logins_lag_seconds_bucket");
 	}
 
 	@Test
@@ -104,6 +105,8 @@ class GrafanaDashboardTest {
 		metrics.rejected("not_json");
 		metrics.deadLetterFailed();
 		metrics.storeFailed();
+		metrics.blocked(1);
+		metrics.batchGivenUp();
 		metrics.batch(Duration.ofMillis(20));
 		metrics.lag(Duration.ofSeconds(1));
 		Set<String> names = new LinkedHashSet<>();

@@ -135,6 +135,10 @@ class HelmChartTest {
 		// Room for a migration, or for waiting on another pod's Flyway lock, before liveness counts.
 		Probe startup = container.getStartupProbe();
 		assertThat(startup.getPeriodSeconds() * startup.getFailureThreshold()).isGreaterThanOrEqualTo(120);
+		// The health groups answer within 1 s in every fault state (HealthUnderFaultsIT); a probe
+		// that waited longer would only hide a service that stopped answering.
+		assertThat(container.getLivenessProbe().getTimeoutSeconds()).isEqualTo(2);
+		assertThat(container.getReadinessProbe().getTimeoutSeconds()).isEqualTo(2);
 	}
 
 	@Test

@@ -40,7 +40,7 @@ class ActuatorIT {
 		});
 		assertThat(get("/actuator/health/readiness")).satisfies((response) -> {
 			assertThat(response.statusCode()).isEqualTo(200);
-			assertThat(response.body()).contains("\"db\"", "\"sqs\"", "\"queue\"", "\"deadLetterQueue\"");
+			assertThat(response.body()).contains("\"database\"", "\"sqs\"", "\"queue\"", "\"deadLetterQueue\"");
 		});
 	}
 

@@ -15,7 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DatabaseAvailabilityIT {
 
 	private static final StorageProperties FAST = new StorageProperties(
-			new StorageProperties.Retry(Duration.ofMillis(100), Duration.ofMillis(400)));
+			new StorageProperties.Retry(Duration.ofMillis(100), Duration.ofMillis(400)), Duration.ofSeconds(1),
+			Duration.ofSeconds(2), Duration.ofSeconds(5), true, Duration.ofSeconds(3), Duration.ofSeconds(2),
+			Duration.ofSeconds(5));
 
 	@Test
 	void aReportedFailureClosesTheGateUntilAProbeReachesTheDatabase() throws Exception {

@@ -16,6 +16,11 @@ import java.util.concurrent.Executors;
  * A TCP proxy on the loopback interface that a test can cut: {@link #cut()} closes every open
  * connection and from then on closes new ones as soon as they are accepted (the peer sees a
  * reset, as when a database fails over); {@link #restore()} lets connections through again.
+ * <p>
+ * Or it can go silent: {@link #blackHole()} stops forwarding bytes on every open connection and on
+ * new ones, but keeps their sockets open, as a network partition or a failover without resets
+ * does; nothing tells either peer. {@link #restore()} then closes the silenced connections (their
+ * peers are out of step) and forwards new ones normally again.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -31,7 +36,11 @@ public final class TcpProxy implements AutoCloseable {
 		return thread;
 	});
 
+	private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
+
 	private volatile boolean cut;
+
+	private volatile boolean blackHole;
 
 	private TcpProxy(ServerSocket server, int targetPort) {
 		this.server = server;
@@ -59,8 +68,17 @@ public final class TcpProxy implements AutoCloseable {
 		this.open.forEach(TcpProxy::closeQuietly);
 	}
 
+	/** Stops forwarding on open and new connections without closing any. */
+	public void blackHole() {
+		this.blackHole = true;
+		this.silenced.addAll(this.open);
+	}
+
 	public void restore() {
 		this.cut = false;
+		this.blackHole = false;
+		this.silenced.forEach(TcpProxy::closeQuietly);
+		this.silenced.clear();
 	}
 
 	@Override
@@ -82,6 +100,10 @@ public final class TcpProxy implements AutoCloseable {
 				Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
 				this.open.add(client);
 				this.open.add(upstream);
+				if (this.blackHole) {
+					this.silenced.add(client);
+					this.silenced.add(upstream);
+				}
 				this.threads.execute(() -> pump(client, upstream));
 				this.threads.execute(() -> pump(upstream, client));
 			}
@@ -96,6 +118,10 @@ public final class TcpProxy implements AutoCloseable {
 		try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 			int read;
 			while ((read = in.read(buffer)) >= 0) {
+				if (this.silenced.contains(from)) {
+					// Swallowed, as a partition does: the sender's writes succeed, no answer comes.
+					continue;
+				}
 				out.write(buffer, 0, read);
 				out.flush();
 			}
