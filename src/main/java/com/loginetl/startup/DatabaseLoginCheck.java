@@ -64,11 +64,11 @@ final class DatabaseLoginCheck {
 		}
 		if (state.equals("28P01")) {
 			return new StartupCheckException("The database server at " + target.server() + " refused the password of user '"
-					+ username + "' (" + Setting.DATASOURCE_PASSWORD + "): " + reason + ".", credentials, ex);
+					+ username + "', set by " + Setting.DATASOURCE_PASSWORD + ": " + reason + ".", credentials, ex);
 		}
 		if (state.startsWith("28")) {
 			return new StartupCheckException("The database server at " + target.server() + " refused user '" + username
-					+ "' (" + Setting.DATASOURCE_USERNAME + "): " + reason + ".",
+					+ "', named by " + Setting.DATASOURCE_USERNAME + ": " + reason + ".",
 					credentials + " If the user exists, allow its connections in the server's pg_hba.conf.", ex);
 		}
 		if (state.equals("3D000")) {
@@ -87,7 +87,7 @@ final class DatabaseLoginCheck {
 
 	private String timeoutText() {
 		if (this.dataSource instanceof HikariDataSource hikari) {
-			return "up to " + connectionTimeout(hikari).toMillis() + " ms (" + Setting.CONNECTION_TIMEOUT + ")";
+			return "up to " + connectionTimeout(hikari).toMillis() + " ms, set by " + Setting.CONNECTION_TIMEOUT + ",";
 		}
 		return "as long as the driver's timeouts allow";
 	}

@@ -88,8 +88,9 @@ final class QueueCheck {
 		}
 		if (failure instanceof TimeoutException) {
 			return new StartupCheckException("SQS at " + endpoint + " did not answer within "
-					+ this.properties.sqsTimeout().toMillis() + " ms (" + Setting.SQS_TIMEOUT + ") when asked for the "
-					+ role + " '" + queue + "', named by " + setting + ".", unreachableAction(), failure);
+					+ this.properties.sqsTimeout().toMillis() + " ms, the limit set by " + Setting.SQS_TIMEOUT
+					+ ", when asked for the " + role + " '" + queue + "', named by " + setting + ".",
+					unreachableAction(), failure);
 		}
 		if (failure instanceof SdkClientException client) {
 			if (String.valueOf(client.getMessage()).startsWith("Unable to load credentials")) {
@@ -99,7 +100,7 @@ final class QueueCheck {
 			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
 					+ ", cannot be reached: " + rootMessage(failure) + ".", unreachableAction(), failure);
 		}
-		return new IllegalStateException("The " + role + " '" + queue + "' (" + setting + ") cannot be checked at "
+		return new IllegalStateException("The " + role + " '" + queue + "', named by " + setting + ", cannot be checked at "
 				+ endpoint + ": " + failure, failure);
 	}
 

@@ -6,6 +6,7 @@ import com.loginetl.ingest.IngestProperties;
 import com.loginetl.ingest.QueueUrls;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AbstractDependsOnBeanFactoryPostProcessor;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
@@ -18,9 +19,9 @@ class StartupConfiguration {
 	static final String CHECKS = "startupChecks";
 
 	@Bean(CHECKS)
-	StartupChecks startupChecks(DataSource dataSource, SqsAsyncClient sqs, QueueUrls queueUrls,
-			IngestProperties properties) {
-		return new StartupChecks(new DatabaseLoginCheck(dataSource), new QueueCheck(sqs, queueUrls, properties));
+	StartupChecks startupChecks(ListableBeanFactory beans, DataSource dataSource, SqsAsyncClient sqs,
+			QueueUrls queueUrls, IngestProperties properties) {
+		return new StartupChecks(beans, new DatabaseLoginCheck(dataSource), new QueueCheck(sqs, queueUrls, properties));
 	}
 
 	/** Flyway migrates only after the checks passed. */
