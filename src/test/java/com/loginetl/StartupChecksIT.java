@@ -178,8 +178,8 @@ class StartupChecksIT {
 		Outcome outcome = OUTCOMES.get(name).join();
 		String output = outcome.output();
 
-		assertThat(outcome.exitStatus()).as("exit status; output in %s", outcome.log()).isNotZero();
-		assertThat(output).as("output in %s", outcome.log())
+		assertThat(outcome.exitStatus()).as("%s: exit status; output in %s", name, outcome.log()).isNotZero();
+		assertThat(output).as("%s: output in %s", name, outcome.log())
 			.contains("APPLICATION FAILED TO START")
 			.doesNotContain("Caused by:")
 			.doesNotContain("Application run failed")
@@ -187,14 +187,14 @@ class StartupChecksIT {
 			.doesNotContain("\tat ");
 		String report = output.substring(output.indexOf("APPLICATION FAILED TO START"));
 		for (String expected : mistake.expected()) {
-			assertThat(report).as("report in %s", outcome.log()).contains(expected);
+			assertThat(report).as("%s: report in %s", name, outcome.log()).contains(expected);
 		}
 		assertThat(report).as("the report names documented (kebab-case) properties only")
 			.doesNotContainPattern("logins\\.[\\w.-]*[A-Z]");
 		// Found before the migration and before the web server listens: the mistake changed nothing.
-		assertThat(output).doesNotContain("Tomcat started on port");
+		assertThat(output).as("%s: output in %s", name, outcome.log()).doesNotContain("Tomcat started on port");
 		if (!name.equals("no permission to create the schema")) {
-			assertThat(tables(mistake.database())).as("tables created in %s", mistake.database()).isEmpty();
+			assertThat(tables(mistake.database())).as("%s: tables created in %s", name, mistake.database()).isEmpty();
 		}
 	}
 
