@@ -3,6 +3,7 @@ package com.loginetl.masking;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -51,9 +52,13 @@ public record MaskingProperties(String keyset, Path keysetFile, boolean allowDev
 		try {
 			return Files.readString(this.keysetFile, StandardCharsets.UTF_8);
 		}
+		catch (NoSuchFileException ex) {
+			throw new MaskingKeyException("The masking keyset file " + this.keysetFile + ", named by "
+					+ "logins.masking.keyset-file (LOGINS_MASKING_KEYSET_FILE), does not exist.", ex);
+		}
 		catch (IOException ex) {
-			throw new MaskingKeyException("Cannot read the masking keyset file named by logins.masking.keyset-file ("
-					+ this.keysetFile + "): " + ex, ex);
+			throw new MaskingKeyException("The masking keyset file " + this.keysetFile + ", named by "
+					+ "logins.masking.keyset-file (LOGINS_MASKING_KEYSET_FILE), cannot be read: " + ex, ex);
 		}
 	}
 

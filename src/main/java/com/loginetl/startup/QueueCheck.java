@@ -1,0 +1,128 @@
+package com.loginetl.startup;
+
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.loginetl.ingest.IngestProperties;
+import com.loginetl.ingest.QueueUrls;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
+
+/**
+ * Asks SQS for both queues, the source queue and the dead-letter queue, and turns a failure into a
+ * report that names the setting to fix: endpoint unreachable, credentials refused or missing,
+ * access denied, queue missing. The service never creates a queue.
+ */
+final class QueueCheck {
+
+	/** Error codes of SQS (JSON and query protocols) that mean "these credentials are not valid". */
+	private static final Set<String> CREDENTIALS_REFUSED = Set.of("InvalidClientTokenId", "UnrecognizedClientException",
+			"SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature", "ExpiredToken",
+			"ExpiredTokenException", "InvalidAccessKeyId", "MissingAuthenticationToken", "InvalidSecurity");
+
+	private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException",
+			"KmsAccessDenied");
+
+	private final SqsAsyncClient sqs;
+
+	private final QueueUrls queueUrls;
+
+	private final IngestProperties properties;
+
+	QueueCheck(SqsAsyncClient sqs, QueueUrls queueUrls, IngestProperties properties) {
+		this.sqs = sqs;
+		this.queueUrls = queueUrls;
+		this.properties = properties;
+	}
+
+	void check() {
+		check("source queue", Setting.QUEUE, this.properties.queue());
+		check("dead-letter queue", Setting.DEAD_LETTER_QUEUE, this.properties.deadLetterQueue());
+	}
+
+	private void check(String role, Setting setting, String queue) {
+		try {
+			String url = this.queueUrls.resolve(queue);
+			this.sqs.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+				.orTimeout(this.properties.sqsTimeout().toMillis(), TimeUnit.MILLISECONDS)
+				.join();
+		}
+		catch (CompletionException ex) {
+			throw explain(role, setting, queue, (ex.getCause() != null) ? ex.getCause() : ex);
+		}
+	}
+
+	private RuntimeException explain(String role, Setting setting, String queue, Throwable failure) {
+		String endpoint = endpoint();
+		String credentials = "Check " + Setting.ACCESS_KEY + " and " + Setting.SECRET_KEY
+				+ ". Without them, the AWS default credentials chain applies (AWS_ACCESS_KEY_ID and "
+				+ "AWS_SECRET_ACCESS_KEY, a profile, or the pod's IAM role).";
+		if (failure instanceof QueueDoesNotExistException) {
+			return new StartupCheckException("The " + role + " '" + queue + "', named by " + setting
+					+ ", does not exist at " + endpoint + ".",
+					"Create the queue, or set " + setting + " to the name or URL of an existing queue. "
+							+ "The service never creates queues.",
+					failure);
+		}
+		if (failure instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+			String code = String.valueOf(service.awsErrorDetails().errorCode());
+			String reason = code + ": " + service.awsErrorDetails().errorMessage();
+			if (CREDENTIALS_REFUSED.contains(code)) {
+				return new StartupCheckException(
+						"SQS at " + endpoint + " refused the service's AWS credentials (" + reason + ").", credentials,
+						failure);
+			}
+			if (ACCESS_DENIED.contains(code)) {
+				return new StartupCheckException("SQS at " + endpoint + " denied these credentials access to the "
+						+ role + " '" + queue + "', named by " + setting + " (" + reason + ").",
+						"Allow the service's AWS identity sqs:GetQueueUrl and sqs:GetQueueAttributes on the queue, "
+								+ "and the other actions README's deployment section lists.",
+						failure);
+			}
+		}
+		if (failure instanceof TimeoutException) {
+			return new StartupCheckException("SQS at " + endpoint + " did not answer within "
+					+ this.properties.sqsTimeout().toMillis() + " ms, the limit set by " + Setting.SQS_TIMEOUT
+					+ ", when asked for the " + role + " '" + queue + "', named by " + setting + ".",
+					unreachableAction(), failure);
+		}
+		if (failure instanceof SdkClientException client) {
+			if (String.valueOf(client.getMessage()).startsWith("Unable to load credentials")) {
+				return new StartupCheckException("No AWS credentials were found for SQS at " + endpoint + ".",
+						credentials, failure);
+			}
+			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
+					+ ", cannot be reached: " + rootMessage(failure) + ".", unreachableAction(), failure);
+		}
+		return new IllegalStateException("The " + role + " '" + queue + "', named by " + setting + ", cannot be checked at "
+				+ endpoint + ": " + failure, failure);
+	}
+
+	private static String unreachableAction() {
+		return "Check " + Setting.SQS_ENDPOINT + ": unset, the service uses AWS's endpoint for "
+				+ Setting.REGION + "; for an SQS-compatible server, set its URL (such as http://localhost:9324) "
+				+ "and check that it runs. On a slow network, raise " + Setting.SQS_TIMEOUT + ".";
+	}
+
+	private String endpoint() {
+		var configuration = this.sqs.serviceClientConfiguration();
+		return configuration.endpointOverride()
+			.map(URI::toString)
+			.orElseGet(() -> "AWS's endpoint for region " + configuration.region());
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root.getMessage() != null) ? DatabaseLoginCheck.firstLine(root.getMessage()) : root.toString();
+	}
+
+}

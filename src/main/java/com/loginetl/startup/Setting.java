@@ -1,0 +1,45 @@
+package com.loginetl.startup;
+
+import java.util.Locale;
+
+/**
+ * A setting as README's configuration table names it: by its property and by the environment
+ * variable that sets it, so a report fits whichever way the operator configures the service.
+ *
+ * @param property the documented (kebab-case) property, e.g. {@code logins.dead-letter-queue}
+ */
+record Setting(String property) {
+
+	static final Setting DATASOURCE_URL = new Setting("spring.datasource.url");
+
+	static final Setting DATASOURCE_USERNAME = new Setting("spring.datasource.username");
+
+	static final Setting DATASOURCE_PASSWORD = new Setting("spring.datasource.password");
+
+	static final Setting CONNECTION_TIMEOUT = new Setting("spring.datasource.hikari.connection-timeout");
+
+	static final Setting SQS_ENDPOINT = new Setting("spring.cloud.aws.sqs.endpoint");
+
+	static final Setting REGION = new Setting("spring.cloud.aws.region.static");
+
+	static final Setting ACCESS_KEY = new Setting("spring.cloud.aws.credentials.access-key");
+
+	static final Setting SECRET_KEY = new Setting("spring.cloud.aws.credentials.secret-key");
+
+	static final Setting QUEUE = new Setting("logins.queue");
+
+	static final Setting DEAD_LETTER_QUEUE = new Setting("logins.dead-letter-queue");
+
+	static final Setting SQS_TIMEOUT = new Setting("logins.sqs-timeout");
+
+	/** {@code logins.dead-letter-queue} is {@code LOGINS_DEAD_LETTER_QUEUE}: Spring's relaxed binding. */
+	String environmentVariable() {
+		return this.property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+	}
+
+	@Override
+	public String toString() {
+		return this.property + " (" + environmentVariable() + ")";
+	}
+
+}
