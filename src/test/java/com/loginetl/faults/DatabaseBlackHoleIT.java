@@ -1,7 +1,6 @@
 package com.loginetl.faults;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.loginetl.support.ProxiedDatabase;
 import com.loginetl.support.Scenario;
@@ -40,7 +39,7 @@ class DatabaseBlackHoleIT {
 
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
 				ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
-			AtomicBoolean stopProducer = workload.sendSteadily(100);
+			Workload.SteadySender producer = workload.sendSteadily(100);
 			await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 1_000);
 
 			database.proxy().blackHole();
@@ -58,7 +57,7 @@ class DatabaseBlackHoleIT {
 
 			await().atMost(Duration.ofSeconds(40)).until(() -> service.status("/actuator/health/readiness") == 200);
 			Thread.sleep(3_000);
-			stopProducer.set(true);
+			producer.stop();
 			Thread.sleep(1_500);
 			workload.assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(90));
 			// A batch given up before its thread failed can come back to a second poller meanwhile,

@@ -3,7 +3,6 @@ package com.loginetl.faults;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.loginetl.support.ProxiedDatabase;
 import com.loginetl.support.Scenario;
@@ -32,7 +31,7 @@ class OutageLogIT {
 		scenario.environment().put("LOGINS_DATABASE_RETRY_MAX_INTERVAL", "4s");
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
 				ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
-			AtomicBoolean stopProducer = workload.sendSteadily(100);
+			Workload.SteadySender producer = workload.sendSteadily(100);
 			await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 500);
 			int before = lines(service).size();
 
@@ -41,7 +40,7 @@ class OutageLogIT {
 			Thread.sleep(30_000);
 			database.proxy().restore();
 			await().atMost(Duration.ofSeconds(30)).until(() -> service.status("/actuator/health/readiness") == 200);
-			stopProducer.set(true);
+			producer.stop();
 			Thread.sleep(1_500);
 			workload.assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(60));
 
