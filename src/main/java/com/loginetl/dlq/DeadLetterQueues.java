@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import com.google.common.base.Utf8;
@@ -39,6 +40,8 @@ final class DeadLetterQueues {
 
 	/** Room for the redriven_from attribute: name, type and a message id as value. */
 	private static final int ATTRIBUTE_ALLOWANCE = 128;
+
+	private static final int READ_RETRIES = 4;
 
 	/** Calls in flight at once: SQS answers each in tens of milliseconds, so one at a time is slow. */
 	static final int PARALLEL_CALLS = 8;
@@ -74,6 +77,10 @@ final class DeadLetterQueues {
 	 * from other readers for {@code visibility}.
 	 */
 	List<DeadLetter> receive(Duration visibility) {
+		return retrying(() -> receiveOnce(visibility));
+	}
+
+	private List<DeadLetter> receiveOnce(Duration visibility) {
 		List<CompletableFuture<List<DeadLetter>>> calls = new ArrayList<>();
 		for (int i = 0; i < PARALLEL_CALLS; i++) {
 			calls.add(bounded(this.sqs.receiveMessage((request) -> request.queueUrl(this.deadLetterQueueUrl)
@@ -86,12 +93,28 @@ final class DeadLetterQueues {
 				.thenApply((response) -> response.messages().stream().map(DeadLetter::of).toList()));
 		}
 		Map<String, DeadLetter> received = new LinkedHashMap<>();
-		calls.forEach((call) -> call.join().forEach((deadLetter) -> received.put(deadLetter.messageId(), deadLetter)));
+		RuntimeException failure = null;
+		for (CompletableFuture<List<DeadLetter>> call : calls) {
+			try {
+				call.join().forEach((deadLetter) -> received.put(deadLetter.messageId(), deadLetter));
+			}
+			catch (CompletionException ex) {
+				failure = ex;
+			}
+		}
+		// Only when every call failed: an empty answer would read as an empty queue.
+		if (received.isEmpty() && failure != null) {
+			throw failure;
+		}
 		return new ArrayList<>(received.values());
 	}
 
 	/** The dead-letter queue's message counts: visible and in flight (held by some reader). */
 	long[] deadLetterDepth() {
+		return retrying(this::deadLetterDepthOnce);
+	}
+
+	private long[] deadLetterDepthOnce() {
 		Map<QueueAttributeName, String> attributes = bounded(
 				this.sqs.getQueueAttributes((request) -> request.queueUrl(this.deadLetterQueueUrl)
 					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
@@ -205,6 +228,30 @@ final class DeadLetterQueues {
 		return failed.stream()
 			.map((entry) -> batch.get(Integer.parseInt(entry.id())).messageId())
 			.collect(Collectors.toSet());
+	}
+
+	/**
+	 * A read that failed (SQS slow or throttling) is tried again after 1, 2, 4 and 8 s before the
+	 * command gives up: each attempt is bounded, and a read changes nothing.
+	 */
+	private static <T> T retrying(Supplier<T> read) {
+		for (int attempt = 0;; attempt++) {
+			try {
+				return read.get();
+			}
+			catch (RuntimeException ex) {
+				if (attempt == READ_RETRIES) {
+					throw ex;
+				}
+				try {
+					Thread.sleep(1000L << attempt);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
 	}
 
 	private static <T> CompletableFuture<T> bounded(CompletableFuture<T> call, Duration timeout) {

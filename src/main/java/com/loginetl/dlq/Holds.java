@@ -31,10 +31,6 @@ final class Holds {
 		this.held.put(deadLetter.messageId(), deadLetter.withoutBody());
 	}
 
-	boolean holds(String messageId) {
-		return this.held.containsKey(messageId);
-	}
-
 	int size() {
 		return this.held.size();
 	}
@@ -44,8 +40,8 @@ final class Holds {
 		if (System.nanoTime() - this.renewedAt < this.visibility.toNanos() / 3) {
 			return;
 		}
-		// Those SQS refuses were received again after their hold lapsed; that receive took them over.
-		this.queues.changeVisibility(new ArrayList<>(this.held.values()), this.visibility).forEach(this.held::remove);
+		// One SQS refuses lapsed and may be received again; that receive's handle then replaces this one.
+		this.queues.changeVisibility(new ArrayList<>(this.held.values()), this.visibility);
 		this.renewedAt = System.nanoTime();
 	}
 

@@ -44,6 +44,9 @@ final class Redrive {
 	/** Originals already sent (or, dry, to be sent) in this run. */
 	private final Set<String> sentOriginals = new HashSet<>();
 
+	/** Every dead letter this run has taken on, by message id. */
+	private final Set<String> seen = new HashSet<>();
+
 	/** Dead letters whose send or delete failed; not tried again in this run. */
 	private final Set<String> failedIds = new HashSet<>();
 
@@ -105,12 +108,12 @@ final class Redrive {
 		List<DeadLetter> toSend = new ArrayList<>();
 		List<DeadLetter> toDelete = new ArrayList<>();
 		for (DeadLetter deadLetter : batch) {
-			if (this.holds.holds(deadLetter.messageId()) || this.failedIds.contains(deadLetter.messageId())) {
+			if (this.sentNotDeleted.contains(deadLetter.messageId())) {
+				toDelete.add(deadLetter);
+			}
+			else if (!this.seen.add(deadLetter.messageId())) {
 				// Back after its hold lapsed: already accounted for; hold it again.
 				this.holds.hold(deadLetter);
-			}
-			else if (this.sentNotDeleted.contains(deadLetter.messageId())) {
-				toDelete.add(deadLetter);
 			}
 			else if (!this.filter.matches(deadLetter.reason())) {
 				this.notMatching++;

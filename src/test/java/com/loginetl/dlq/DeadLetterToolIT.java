@@ -47,6 +47,8 @@ class DeadLetterToolIT {
 		Scenario scenario = Scenario.create("dlq-tool");
 		TestQueues queues = scenario.queues();
 		DeadLetters preloaded = preload(queues);
+		// Room for a test machine under heavy load; the commands retry reads, not the test's claims.
+		scenario.environment().put("LOGINS_SQS_TIMEOUT", "15s");
 
 		// stats: counts by reason, copies, nothing printed of a body, nothing consumed
 		Run stats = runInProcess(scenario, "dlq", "stats");

@@ -42,7 +42,7 @@ class ExitWhenIdleIT {
 		int exit;
 		String output;
 		try (ServiceProcess service = ServiceProcess.start(scenario.environment(), "-Xmx256m")) {
-			exit = service.awaitExit(Duration.ofSeconds(150));
+			exit = service.awaitExit(Duration.ofSeconds(300));
 			output = service.output();
 		}
 		Duration sinceDelayedSend = Duration.ofNanos(System.nanoTime() - delayedSentAt);
