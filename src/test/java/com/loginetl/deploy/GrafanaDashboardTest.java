@@ -10,6 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.loginetl.ops.LoginMetrics;
+import com.loginetl.ops.QueueDepth;
+import com.loginetl.ops.QueueDepthMeters;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -46,11 +48,12 @@ class GrafanaDashboardTest {
 		}
 		assertThat(exported).containsAll(queried);
 		// And every meter of the service has a panel: received, written, rejected, duplicates,
-		// the failure counters (store, dead letter, locked rows, batches given up), batch time and lag.
+		// the failure counters (store, dead letter, locked rows, batches given up), batch time, lag and
+		// the queue depths.
 		assertThat(queried).containsExactlyInAnyOrder("logins_received_total", "logins_written_total",
 				"logins_rejected_total", "logins_duplicates_total", "logins_store_failures_total",
 				"logins_dead_letter_failures_total", "logins_blocked_total", "logins_batches_given_up_total",
-				"logins_batch_seconds_bucket", "logins_lag_seconds_bucket");
+				"logins_batch_seconds_bucket", "logins_lag_seconds_bucket", "logins_queue_messages");
 	}
 
 	@Test
@@ -65,10 +68,23 @@ class GrafanaDashboardTest {
 		List<String> titles = new ArrayList<>();
 		this.dashboard.get("panels").forEach((panel) -> titles.add(panel.get("title").asString()));
 		assertThat(titles).containsExactly("Throughput: received vs written", "Rejections by reason", "Duplicates",
-				"Failures", "Batch time (receipt to commit)", "Lag (sent to committed)", "Queue depth (if scraped)");
+				"Failures", "Batch time (receipt to commit)", "Lag (sent to committed)", "Queue depth");
 		assertThat(expressions()).anyMatch((expr) -> expr.startsWith("sum by (reason) (rate(logins_rejected_total"));
 		assertThat(expressions()).anyMatch((expr) -> expr.contains("aws_sqs_approximate_number_of_messages_visible"));
 		assertThat(expressions()).anyMatch((expr) -> expr.contains("keda_scaler_metrics_value"));
+	}
+
+	@Test
+	void queueDepthComesFromTheServiceFirstAndFromKedaOrCloudWatchOtherwise() {
+		JsonNode panel = this.dashboard.get("panels").get(6);
+		assertThat(panel.get("title").asString()).isEqualTo("Queue depth");
+		List<String> queries = new ArrayList<>();
+		panel.get("targets").forEach((target) -> queries.add(target.get("expr").asString()));
+		// Every replica reads the same queues: the highest reading, never a sum over replicas.
+		assertThat(queries.get(0)).isEqualTo("max by (queue, state) (logins_queue_messages{application=\"login-etl\", "
+				+ "namespace=~\"$namespace\"})");
+		assertThat(queries.get(1)).contains("keda_scaler_metrics_value");
+		assertThat(queries.get(2)).contains("aws_sqs_approximate_number_of_messages_visible");
 	}
 
 	@Test
@@ -109,6 +125,9 @@ class GrafanaDashboardTest {
 		metrics.batchGivenUp();
 		metrics.batch(Duration.ofMillis(20));
 		metrics.lag(Duration.ofSeconds(1));
+		QueueDepthMeters depths = new QueueDepthMeters(registry);
+		depths.record(QueueDepthMeters.SOURCE, new QueueDepth(3, 2, 1));
+		depths.record(QueueDepthMeters.DEAD_LETTER, new QueueDepth(1, 0, 0));
 		Set<String> names = new LinkedHashSet<>();
 		registry.scrape().lines().filter((line) -> line.startsWith("logins_")).forEach((line) -> names
 			.add(line.substring(0, line.indexOf(line.contains("{") ? '{' : ' '))));

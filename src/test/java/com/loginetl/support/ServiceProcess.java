@@ -93,6 +93,10 @@ public final class ServiceProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
 	public Path log() {
 		return this.log;
 	}
