@@ -95,6 +95,11 @@ public final class ServiceProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	/** The HTTP port of its Actuator endpoints. */
+	public int port() {
+		return this.port;
+	}
+
 	public Path log() {
 		return this.log;
 	}
