@@ -18,13 +18,13 @@ import org.springframework.stereotype.Component;
  * restart of Prometheus. Read from the state the readiness check uses, at scrape time (no I/O).
  */
 @Component
-class IngestPauseMeter implements MeterBinder {
+public class IngestPauseMeter implements MeterBinder {
 
 	private final DatabaseAvailability database;
 
 	private final Clock clock = Clock.systemUTC();
 
-	IngestPauseMeter(DatabaseAvailability database) {
+	public IngestPauseMeter(DatabaseAvailability database) {
 		this.database = database;
 	}
 

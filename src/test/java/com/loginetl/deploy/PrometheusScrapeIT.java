@@ -62,6 +62,7 @@ class PrometheusScrapeIT {
 
 	@Test
 	void dashboardQueriesAndAlertExpressionsWorkOnTheScrapedService(@TempDir Path dir) throws Exception {
+		Commands.require("prometheus", PrometheusTools.INSTALL_HINT);
 		List<Map<String, Object>> release = ChartRenderer.render(List.of(),
 				Map.of("metrics.serviceMonitor.enabled", "true", "metrics.prometheusRule.enabled", "true"));
 		ScrapeTarget target = ScrapeTarget.of(release);
