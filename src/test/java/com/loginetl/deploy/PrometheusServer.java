@@ -1,5 +1,6 @@
 package com.loginetl.deploy;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -63,7 +64,7 @@ final class PrometheusServer implements AutoCloseable {
 				.directory(dir.toFile())
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile())
-				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+				.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
 				.start();
 			PrometheusServer server = new PrometheusServer(process, URI.create("http://127.0.0.1:" + port), log);
 			try {

@@ -1,5 +1,8 @@
 package com.loginetl.deploy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,6 +49,8 @@ final class PrometheusTools {
 		DumperOptions options = new DumperOptions();
 		options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
 		options.setDefaultScalarStyle(DumperOptions.ScalarStyle.PLAIN);
+		// Expressions on one line each, as in the chart, so promtool's messages quote them whole.
+		options.setWidth(Integer.MAX_VALUE);
 		write(file, new Yaml(options).dump(Map.of("groups", spec.get("groups"))));
 		return file;
 	}
@@ -73,10 +78,10 @@ final class PrometheusTools {
 
 	private static void write(Path file, String text) {
 		try {
-			java.nio.file.Files.writeString(file, text);
+			Files.writeString(file, text);
 		}
-		catch (java.io.IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
