@@ -112,3 +112,138 @@ from database.password, or "<fullname>-database" for the operator to create.
 {{- fail "autoscaling.keda: KEDA's aws-sqs-queue scaler needs the queue's URL; set autoscaling.keda.queueURL or give sqs.queue as a URL" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The pod both workloads run (mode deployment: the Deployment's; mode cronjob: each Job's), so
+configuration, Secrets, probes and security context are one and the same; a Job's pod adds its
+restart policy. Called with the root context.
+*/}}
+{{- define "login-etl.podTemplate" -}}
+metadata:
+  labels:
+    {{- include "login-etl.labels" . | nindent 4 }}
+    {{- with .Values.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  annotations:
+    # A changed ConfigMap or chart-made Secret rolls the pods.
+    checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}
+    checksum/secret: {{ include (print $.Template.BasePath "/secret.yaml") . | sha256sum }}
+    {{- with .Values.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  serviceAccountName: {{ include "login-etl.serviceAccountName" . }}
+  automountServiceAccountToken: {{ .Values.automountServiceAccountToken }}
+  {{- if eq .Values.mode "cronjob" }}
+  restartPolicy: {{ .Values.cronjob.restartPolicy }}
+  {{- end }}
+  {{- with .Values.image.pullSecrets }}
+  imagePullSecrets:
+    {{- range . }}
+    - name: {{ . }}
+    {{- end }}
+  {{- end }}
+  {{- with .Values.podSecurityContext }}
+  securityContext:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  {{- with .Values.priorityClassName }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  {{- with .Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.topologySpreadConstraints }}
+  topologySpreadConstraints:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  containers:
+    - name: login-etl
+      image: {{ include "login-etl.image" . }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      {{- with .Values.containerSecurityContext }}
+      securityContext:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      ports:
+        - name: http
+          containerPort: {{ .Values.metrics.service.port }}
+          protocol: TCP
+      envFrom:
+        - configMapRef:
+            name: {{ include "login-etl.fullname" . }}
+      env:
+        - name: SPRING_DATASOURCE_PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "login-etl.databaseSecretName" . }}
+              key: {{ include "login-etl.databaseSecretKey" . }}
+        {{- with .Values.sqs.credentials.existingSecret }}
+        - name: SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY
+          valueFrom:
+            secretKeyRef:
+              name: {{ . }}
+              key: {{ $.Values.sqs.credentials.accessKeyKey }}
+        - name: SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY
+          valueFrom:
+            secretKeyRef:
+              name: {{ . }}
+              key: {{ $.Values.sqs.credentials.secretKeyKey }}
+        {{- end }}
+        {{- with .Values.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- if .Values.startupProbe.enabled }}
+      startupProbe:
+        httpGet:
+          path: /actuator/health/liveness
+          port: http
+        {{- omit .Values.startupProbe "enabled" | toYaml | nindent 8 }}
+      {{- end }}
+      {{- if .Values.livenessProbe.enabled }}
+      livenessProbe:
+        httpGet:
+          path: /actuator/health/liveness
+          port: http
+        {{- omit .Values.livenessProbe "enabled" | toYaml | nindent 8 }}
+      {{- end }}
+      {{- if .Values.readinessProbe.enabled }}
+      readinessProbe:
+        httpGet:
+          path: /actuator/health/readiness
+          port: http
+        {{- omit .Values.readinessProbe "enabled" | toYaml | nindent 8 }}
+      {{- end }}
+      {{- with .Values.resources }}
+      resources:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      volumeMounts:
+        - name: tmp
+          mountPath: /tmp
+        - name: masking-keyset
+          mountPath: {{ include "login-etl.keysetPath" . | dir }}
+          readOnly: true
+  volumes:
+    - name: tmp
+      emptyDir:
+        sizeLimit: {{ .Values.tmpSizeLimit }}
+    - name: masking-keyset
+      secret:
+        secretName: {{ include "login-etl.maskingSecretName" . }}
+        defaultMode: 0440
+        items:
+          - key: {{ include "login-etl.maskingSecretKey" . }}
+            path: {{ include "login-etl.keysetPath" . | base }}
+{{- end }}

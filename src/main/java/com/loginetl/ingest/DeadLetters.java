@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends rejected messages, body unchanged, to the dead-letter queue with attributes {@code reason}
- * and {@code source_message_id}. Only messages whose send succeeded are handed back for deletion
+ * and {@code source_message_id} (the original message's id, also for a redriven message). Only messages whose send succeeded are handed back for deletion
  * from the source queue; the others stay there and are tried again when SQS redelivers them.
  */
 @Component
@@ -130,8 +130,8 @@ class DeadLetters {
 			entries.add(SendMessageBatchRequestEntry.builder()
 				.id(Integer.toString(i))
 				.messageBody(rejection.message().body())
-				.messageAttributes(Map.of("reason", text(rejection.reason()), "source_message_id",
-						text(rejection.message().messageId())))
+				.messageAttributes(Map.of(DeadLetterAttributes.REASON, text(rejection.reason()),
+						DeadLetterAttributes.SOURCE_MESSAGE_ID, text(rejection.message().messageId())))
 				.build());
 		}
 		return this.sqs.sendMessageBatch((request) -> request.queueUrl(url).entries(entries))

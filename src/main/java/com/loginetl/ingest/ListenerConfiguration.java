@@ -23,8 +23,6 @@ class ListenerConfiguration {
 
 	static final String CONTAINER_FACTORY = "loginEventContainerFactory";
 
-	private static final String UNUSED_ATTRIBUTE = "login-etl.no-attributes";
-
 	@Bean(CONTAINER_FACTORY)
 	SqsMessageListenerContainerFactory<String> loginEventContainerFactory(SqsAsyncClient sqs,
 			IngestProperties properties, DatabaseAvailability database) {
@@ -53,11 +51,10 @@ class ListenerConfiguration {
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
 				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP,
 						MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-				// Producers' message attributes are not used, and asking for them would let one
-				// named like a listener header (Sqs_RawMessageId, Sqs_ReceiptHandle) pose as it:
-				// the header mapper copies attributes before its own headers. The option cannot be
-				// empty, so it names one attribute that nothing sets.
-				.messageAttributeNames(List.of(UNUSED_ATTRIBUTE))
+				// Only the attribute dlq redrive sets is asked for: all of them would let one named
+				// like a listener header (Sqs_RawMessageId, Sqs_ReceiptHandle) pose as it, since the
+				// header mapper copies attributes before its own headers.
+				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM))
 				.messageConverter(bodyAsString()))
 			.build();
 	}

@@ -10,7 +10,9 @@ import org.springframework.messaging.MessageHeaders;
 /**
  * One SQS message as this service needs it.
  *
- * @param messageId SQS's own message id, the same on every redelivery
+ * @param messageId the message's identity, which makes its row unique: SQS's own message id, the
+ * same on every redelivery, or for a message {@code dlq redrive} sent back, the original message's
+ * id from its {@code redriven_from} attribute, the same however often it was sent back
  * @param sentAt when SQS accepted the message ({@code SentTimestamp})
  * @param receivedAt when this service received it
  */
@@ -24,8 +26,16 @@ record ReceivedMessage(Message<String> message, String messageId, String body, I
 		}
 		String sentTimestamp = headers.get(SqsHeaders.MessageSystemAttributes.SQS_SENT_TIMESTAMP, String.class);
 		Instant sentAt = sentTimestamp == null ? receivedAt : Instant.ofEpochMilli(Long.parseLong(sentTimestamp));
-		return new ReceivedMessage(message, headers.get(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, String.class),
-				message.getPayload(), sentAt, receivedAt);
+		return new ReceivedMessage(message, identity(headers), message.getPayload(), sentAt, receivedAt);
+	}
+
+	private static String identity(MessageHeaders headers) {
+		String redrivenFrom = headers.get(DeadLetterAttributes.REDRIVEN_FROM, String.class);
+		if (redrivenFrom != null && !redrivenFrom.isBlank()
+				&& redrivenFrom.length() <= DeadLetterAttributes.MAX_ID_LENGTH) {
+			return redrivenFrom;
+		}
+		return headers.get(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, String.class);
 	}
 
 }

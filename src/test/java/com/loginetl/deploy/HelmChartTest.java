@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -48,7 +49,7 @@ class HelmChartTest {
 			"SPRING_CLOUD_AWS_REGION_STATIC", "SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY",
 			"SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
 			"SPRING_DATASOURCE_PASSWORD", "LOGINS_QUEUE", "LOGINS_DEAD_LETTER_QUEUE", "LOGINS_MASKING_KEYSET_FILE",
-			"SERVER_PORT");
+			"SERVER_PORT", "LOGINS_EXIT_WHEN_IDLE");
 
 	@Test
 	void defaultsRenderOnlyWhatNeedsNoCrdOrSecretValue() {
@@ -66,9 +67,13 @@ class HelmChartTest {
 	}
 
 	@Test
-	void lintStrictPassesForTheDefaultsAndForEverythingOn(@TempDir Path dir) {
-		for (Path overlay : new Path[] { null, EVERYTHING_ON }) {
-			LintResult lint = ChartRenderer.lintStrict(overlay, dir);
+	void lintStrictPassesForTheDefaultsEverythingOnAndCronJobMode(@TempDir Path dir) throws Exception {
+		Path cronJob = dir.resolve("cronjob.yaml");
+		java.nio.file.Files.writeString(cronJob, "mode: cronjob\ncronjob:\n  schedule: \"*/30 * * * *\"\n");
+		Path[] overlays = { null, EVERYTHING_ON, cronJob };
+		for (int i = 0; i < overlays.length; i++) {
+			Path overlay = overlays[i];
+			LintResult lint = ChartRenderer.lintStrict(overlay, dir.resolve("lint-" + i));
 			assertThat(lint.isFailed()).as("lint --strict with %s: %s", overlay, lint.getMessages()).isFalse();
 			assertThat(lint.getMessages()).noneMatch((message) -> message.contains("[WARNING]")
 					|| message.contains("[ERROR]"));
@@ -78,7 +83,8 @@ class HelmChartTest {
 	@Test
 	void everyRenderedBuiltInObjectMatchesTheKubernetesModelStrictly() {
 		for (List<Map<String, Object>> release : List.of(ChartRenderer.render(), ChartRenderer.render(EVERYTHING_ON),
-				ChartRenderer.render(List.of(), hpaOn()), ChartRenderer.render(List.of(), inlineSecrets()))) {
+				ChartRenderer.render(List.of(), hpaOn()), ChartRenderer.render(List.of(), inlineSecrets()),
+				ChartRenderer.render(List.of(EVERYTHING_ON), cronJobOfEverythingOn()))) {
 			for (Map<String, Object> object : release) {
 				if (StrictKubernetesModel.isBuiltIn(object)) {
 					assertThat(StrictKubernetesModel.read(object).getMetadata().getName()).isNotBlank();
@@ -352,6 +358,73 @@ class HelmChartTest {
 			.containsExactlyInAnyOrder(53, 53, 5432, 443, 8443);
 		PodDisruptionBudget budget = only(release, PodDisruptionBudget.class);
 		assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+	}
+
+	@Test
+	void cronJobModeRunsTheDeploymentsPodOnASchedule() {
+		List<Map<String, Object>> release = ChartRenderer.render(List.of(),
+				Map.of("mode", "cronjob", "cronjob.schedule", "15 2 * * *"));
+		assertThat(kinds(release)).containsExactlyInAnyOrder("v1/ServiceAccount", "v1/ConfigMap", "v1/Service",
+				"batch/v1/CronJob");
+		CronJob cronJob = only(release, CronJob.class);
+		assertThat(cronJob.getMetadata().getName()).isEqualTo(FULLNAME);
+		assertThat(cronJob.getSpec().getSchedule()).isEqualTo("15 2 * * *");
+		assertThat(cronJob.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+		assertThat(cronJob.getSpec().getJobTemplate().getSpec().getBackoffLimit()).isEqualTo(2);
+		assertThat(cronJob.getSpec().getJobTemplate().getSpec().getParallelism()).isEqualTo(1);
+		assertThat(configData(release)).containsEntry("LOGINS_EXIT_WHEN_IDLE", "2m");
+		assertThat(configData(ChartRenderer.render())).doesNotContainKey("LOGINS_EXIT_WHEN_IDLE");
+
+		// The same pod as the Deployment's: configuration, Secrets, probes, security context; a
+		// Job's pod only adds its restart policy.
+		for (Map<String, Object> sets : List.of(Map.<String, Object>of(), inlineSecrets())) {
+			Map<String, Object> cronSets = new java.util.HashMap<>(sets);
+			cronSets.put("mode", "cronjob");
+			PodSpec jobPod = only(ChartRenderer.render(List.of(), cronSets), CronJob.class).getSpec()
+				.getJobTemplate()
+				.getSpec()
+				.getTemplate()
+				.getSpec();
+			PodSpec deploymentPod = deployment(ChartRenderer.render(List.of(), sets)).getSpec().getTemplate().getSpec();
+			assertThat(jobPod.getRestartPolicy()).isEqualTo("Never");
+			deploymentPod.setRestartPolicy("Never");
+			assertThat(jobPod).isEqualTo(deploymentPod);
+		}
+		assertThat(cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getMetadata().getLabels())
+			.isEqualTo(deployment(ChartRenderer.render()).getSpec().getTemplate().getMetadata().getLabels());
+		// The metrics Service still finds the running Job's pod.
+		assertThat(cronJob.getSpec().getJobTemplate().getSpec().getTemplate().getMetadata().getLabels())
+			.containsAllEntriesOf(only(release, Service.class).getSpec().getSelector());
+	}
+
+	@Test
+	void theValuesSchemaRefusesAutoscalingAndADisruptionBudgetWithCronJobMode() {
+		for (Map<String, Object> scaled : List.of(Map.<String, Object>of("autoscaling.hpa.enabled", "true"),
+				Map.<String, Object>of("autoscaling.keda.enabled", "true", "sqs.queue",
+						"https://sqs.us-east-1.amazonaws.com/123456789012/login-queue"),
+				Map.<String, Object>of("pdb.create", "true"))) {
+			Map<String, Object> sets = new java.util.HashMap<>(scaled);
+			sets.put("mode", "cronjob");
+			String key = scaled.keySet().stream().filter((name) -> !name.equals("sqs.queue")).findFirst().orElseThrow();
+			assertThatIllegalStateException().as("%s", scaled)
+				.isThrownBy(() -> ChartRenderer.render(List.of(), sets))
+				.withMessageContaining("/" + key.replace('.', '/') + "': value must be false");
+			// The same values render as a Deployment.
+			sets.put("mode", "deployment");
+			assertThat(kinds(ChartRenderer.render(List.of(), sets))).contains("apps/v1/Deployment");
+		}
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("mode", "job")))
+			.withMessageContaining("mode");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("mode", "cronjob", "cronjob.exitWhenIdle", "soon")))
+			.withMessageContaining("exitWhenIdle");
+	}
+
+	private static Map<String, Object> cronJobOfEverythingOn() {
+		return Map.of("mode", "cronjob", "autoscaling.keda.enabled", "false", "pdb.create", "false",
+				"cronjob.activeDeadlineSeconds", "3600", "cronjob.startingDeadlineSeconds", "300",
+				"cronjob.timeZone", "Etc/UTC");
 	}
 
 	private static Map<String, Object> hpaOn() {

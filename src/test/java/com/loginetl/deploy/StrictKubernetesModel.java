@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -39,7 +40,7 @@ final class StrictKubernetesModel {
 			"v1/Secret", Secret.class, "v1/Service", Service.class, "v1/ServiceAccount", ServiceAccount.class,
 			"apps/v1/Deployment", Deployment.class, "autoscaling/v2/HorizontalPodAutoscaler",
 			HorizontalPodAutoscaler.class, "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-			"networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
+			"networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class, "batch/v1/CronJob", CronJob.class);
 
 	private static final JsonMapper MAPPER = strictMapper();
 

@@ -100,6 +100,10 @@ public final class ServiceProcess implements AutoCloseable {
 		return this.port;
 	}
 
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
 	public Path log() {
 		return this.log;
 	}

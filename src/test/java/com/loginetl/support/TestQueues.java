@@ -113,6 +113,16 @@ public record TestQueues(ElasticMq sqs, String queueUrl, String deadLetterQueueU
 		return Integer.parseInt(attribute(this.queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
 	}
 
+	/** Messages on a queue, by URL, that a consumer could receive now. */
+	public int waiting(String url) {
+		return Integer.parseInt(attribute(url, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+	}
+
+	/** Messages on a queue, by URL, received by a consumer and not yet deleted or returned. */
+	public int inFlight(String url) {
+		return Integer.parseInt(attribute(url, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+	}
+
 	/** Messages waiting on a queue, by URL. */
 	public int depth(String url) {
 		return Integer.parseInt(attribute(url, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))

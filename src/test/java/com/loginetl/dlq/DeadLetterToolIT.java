@@ -1,0 +1,240 @@
+package com.loginetl.dlq;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.loginetl.support.Scenario;
+import com.loginetl.support.SampleEvents;
+import com.loginetl.support.ServiceProcess;
+import com.loginetl.support.TestQueues;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code dlq stats} and {@code dlq redrive} on thousands of dead letters of mixed reasons, with
+ * copies, a filter, a redrive killed midway and rerun, and the service storing what was redriven.
+ */
+class DeadLetterToolIT {
+
+	private static final String FIXED = "database_rejected:23514";
+
+	/** In every body, so that a printed body would show. */
+	private static final String PII_MARKER = "198.51.100.";
+
+	@Test
+	void statsCountsWithoutConsumingAndRedriveMovesEachSourceMessageOnceAcrossAKillAndRerun() {
+		Scenario scenario = Scenario.create("dlq-tool");
+		TestQueues queues = scenario.queues();
+		DeadLetters preloaded = preload(queues);
+
+		// stats: counts by reason, copies, nothing printed of a body, nothing consumed
+		Run stats = runInProcess(scenario, "dlq", "stats");
+		assertThat(stats.exit()).as(stats.toString()).isZero();
+		assertThat(stats.out()).containsPattern(FIXED + "\\s+700\\b")
+			.containsPattern("not_json\\s+650\\b")
+			.containsPattern("wrong_type:user_id\\s+650\\b")
+			.containsPattern("total\\s+2000\\b")
+			.contains("copies: 200 dead letters share their source_message_id with another (100 source messages)")
+			.contains("oldest: ");
+		assertThat(stats.out() + stats.err()).doesNotContain(PII_MARKER);
+		assertThat(queues.waiting(queues.deadLetterQueueUrl())).isEqualTo(2000);
+		assertThat(queues.inFlight(queues.deadLetterQueueUrl())).isZero();
+
+		// usage errors
+		assertThat(runInProcess(scenario, "dlq", "redrive", "--limit", "lots").exit()).isEqualTo(2);
+		assertThat(runInProcess(scenario, "dlq", "stats", "--dry-run").exit()).isEqualTo(2);
+		assertThat(runInProcess(scenario, "dlq", "purge").exit()).isEqualTo(2);
+
+		// a dry run changes nothing
+		Run dry = runInProcess(scenario, "dlq", "redrive", "--reason", "database_rejected:*", "--dry-run");
+		assertThat(dry.exit()).as(dry.toString()).isZero();
+		assertThat(dry.out()).containsPattern("would move to the source queue:\\s+600\\b")
+			.containsPattern("would skip as copies \\(deleted\\):\\s+100\\b")
+			.containsPattern("left, reason did not match:\\s+1300\\b");
+		assertThat(queues.waiting(queues.deadLetterQueueUrl())).isEqualTo(2000);
+		assertThat(queues.waiting()).isZero();
+
+		// A redrive of the fixed reason, killed midway, then run again
+		List<String> redrive = List.of("dlq", "redrive", "--reason", "database_rejected:*", "--visibility-timeout=10s");
+		try (ServiceProcess killed = ServiceProcess.start(jar(redrive), scenario.environment())) {
+			await().atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(5))
+				.until(() -> queues.waiting() >= 100 || !killed.isAlive());
+			assertThat(killed.isAlive()).as("redrive still running when killed; output:%n%s", killed.output()).isTrue();
+			killed.kill();
+		}
+		assertThat(queues.waiting()).as("sent before the kill").isBetween(100, 599);
+		Run rerun = runJar(scenario, redrive);
+		assertThat(rerun.exit()).as(rerun.toString()).isZero();
+		assertThat(rerun.out()).containsPattern("left, reason did not match:\\s+1300\\b")
+			.containsPattern("left, failed \\(SQS refused\\):\\s+0\\b")
+			.contains("every matching dead letter was moved");
+		assertThat(rerun.out() + rerun.err()).doesNotContain(PII_MARKER).contains("dlq redrive: moved ");
+		assertThat(queues.waiting(queues.deadLetterQueueUrl())).isEqualTo(1300);
+		assertThat(queues.inFlight(queues.deadLetterQueueUrl())).isZero();
+
+		// What reached the source queue: bodies unchanged, redriven_from naming the original.
+		List<Message> sent = peek(queues);
+		assertThat(sent).allSatisfy((message) -> assertThat(preloaded.bodies().get(
+				message.messageAttributes().get("redriven_from").stringValue())).isEqualTo(message.body()));
+		Set<String> originals = new HashSet<>();
+		sent.forEach((message) -> originals.add(message.messageAttributes().get("redriven_from").stringValue()));
+		assertThat(originals).isEqualTo(preloaded.fixedOriginals());
+
+		// The service makes one row of each original: a second send (from the kill, or this one sent
+		// by hand as a crash between a send and its delete would leave) is a duplicate.
+		String doubled = preloaded.fixedOriginals().iterator().next();
+		queues.sqs().client().sendMessage((request) -> request.queueUrl(queues.queueUrl())
+			.messageBody(preloaded.bodies().get(doubled))
+			.messageAttributes(Map.of("redriven_from", text(doubled))));
+		JdbcClient database = JdbcClient.create(new DriverManagerDataSource(scenario.database().url(),
+				scenario.database().username(), scenario.database().password()));
+		// Not waiting for readiness: what counts is the rows, and a loaded machine starts slowly.
+		try (ServiceProcess service = ServiceProcess.start(scenario.environment(), "-Xmx256m")) {
+			await().atMost(Duration.ofSeconds(180))
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> queues.sourceDepth() == 0);
+			List<String> ids = database.sql("SELECT sqs_message_id FROM user_logins").query(String.class).list();
+			assertThat(ids).doesNotHaveDuplicates();
+			assertThat(new HashSet<>(ids)).isEqualTo(preloaded.fixedOriginals());
+
+			// Redriven and rejected again: a dead letter again, under the original's id.
+			Run notJson = runInProcess(scenario, "dlq", "redrive", "--reason", "not_json", "--limit", "100");
+			assertThat(notJson.exit()).as(notJson.toString()).isZero();
+			assertThat(notJson.out()).containsPattern("moved to the source queue:\\s+100\\b")
+				.containsPattern("left, over --limit:\\s+\\d+");
+			await().atMost(Duration.ofSeconds(120))
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> queues.sourceDepth() == 0 && queues.waiting(queues.deadLetterQueueUrl()) == 1300);
+		}
+		Run after = runInProcess(scenario, "dlq", "stats");
+		assertThat(after.out()).containsPattern("not_json\\s+650\\b")
+			.containsPattern("total\\s+1300\\b")
+			.contains("copies: 0 dead letters");
+		assertThat(database.sql("SELECT count(*) FROM user_logins").query(Long.class).single()).isEqualTo(600);
+	}
+
+	/**
+	 * 700 dead letters of a fixed cause with valid bodies (600 source messages, 100 of them
+	 * dead-lettered twice), 650 not JSON and 650 of a wrong type, as the service sends them.
+	 */
+	private static DeadLetters preload(TestQueues queues) {
+		List<String[]> deadLetters = new ArrayList<>();
+		Map<String, String> bodies = new HashMap<>();
+		Set<String> fixed = new HashSet<>();
+		for (int i = 0; i < 600; i++) {
+			String original = UUID.randomUUID().toString();
+			String body = SampleEvents.event("redriven-" + i, "2.3.0", "ios", PII_MARKER + (i % 250), "EN", "d-" + i);
+			bodies.put(original, body);
+			fixed.add(original);
+			deadLetters.add(new String[] { body, FIXED, original });
+			if (i % 6 == 0) {
+				deadLetters.add(new String[] { body, FIXED, original });
+			}
+		}
+		for (int i = 0; i < 1300; i++) {
+			String original = UUID.randomUUID().toString();
+			boolean notJson = i % 2 == 0;
+			String body = notJson ? "{\"user_id\": \"u" + i + "\", \"ip\": \"" + PII_MARKER + "1\""
+					: "{\"user_id\": " + i + ", \"ip\": \"" + PII_MARKER + "2\"}";
+			bodies.put(original, body);
+			deadLetters.add(new String[] { body, notJson ? "not_json" : "wrong_type:user_id", original });
+		}
+		java.util.Collections.shuffle(deadLetters, new java.util.Random(10));
+		SqsClient sqs = queues.sqs().client();
+		for (int from = 0; from < deadLetters.size(); from += 10) {
+			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+			for (int i = from; i < Math.min(from + 10, deadLetters.size()); i++) {
+				String[] deadLetter = deadLetters.get(i);
+				entries.add(SendMessageBatchRequestEntry.builder()
+					.id(Integer.toString(i))
+					.messageBody(deadLetter[0])
+					.messageAttributes(Map.of("reason", text(deadLetter[1]), "source_message_id", text(deadLetter[2])))
+					.build());
+			}
+			assertThat(sqs.sendMessageBatch((request) -> request.queueUrl(queues.deadLetterQueueUrl()).entries(entries))
+				.failed()).isEmpty();
+		}
+		return new DeadLetters(bodies, fixed);
+	}
+
+	/** Every message on the source queue, left there (received, then made visible again). */
+	private static List<Message> peek(TestQueues queues) {
+		SqsClient sqs = queues.sqs().client();
+		Map<String, Message> seen = new HashMap<>();
+		List<Message> batch;
+		do {
+			batch = sqs.receiveMessage((request) -> request.queueUrl(queues.queueUrl())
+				.maxNumberOfMessages(10)
+				.visibilityTimeout(60)
+				.messageAttributeNames("All")).messages();
+			batch.forEach((message) -> seen.put(message.messageId(), message));
+		}
+		while (!batch.isEmpty());
+		seen.values().forEach((message) -> sqs.changeMessageVisibility((request) -> request.queueUrl(queues.queueUrl())
+			.receiptHandle(message.receiptHandle())
+			.visibilityTimeout(0)));
+		return new ArrayList<>(seen.values());
+	}
+
+	private static MessageAttributeValue text(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+	}
+
+	private static List<String> jar(List<String> args) {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx128m", "-jar", Path.of("target", "login-etl.jar").toString()));
+		command.addAll(args);
+		return command;
+	}
+
+	private static Run runJar(Scenario scenario, List<String> args) {
+		try (ServiceProcess tool = ServiceProcess.start(jar(args), scenario.environment())) {
+			int exit = tool.awaitExit(Duration.ofSeconds(120));
+			return new Run(exit, tool.output(), "");
+		}
+	}
+
+	/** The command in this JVM, with the scenario's environment as the process environment. */
+	private static Run runInProcess(Scenario scenario, String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		StandardEnvironment environment = new StandardEnvironment();
+		environment.getPropertySources()
+			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+							new HashMap<>(scenario.environment())));
+		int exit = DeadLetterTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8), environment);
+		return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	record Run(int exit, String out, String err) {
+	}
+
+	/** What was preloaded: each original's body, and the originals of the fixed reason. */
+	record DeadLetters(Map<String, String> bodies, Set<String> fixedOriginals) {
+	}
+
+}
