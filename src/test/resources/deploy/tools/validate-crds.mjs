@@ -5,11 +5,13 @@
 // kind this script has no schema for.
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import { TriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication";
+import { PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule";
 import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 
 const models = new Map([
   ["keda.sh/v1alpha1/ScaledObject", ScaledObject],
   ["keda.sh/v1alpha1/TriggerAuthentication", TriggerAuthentication],
+  ["monitoring.coreos.com/v1/PrometheusRule", PrometheusRule],
   ["monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor],
 ]);
 

@@ -9,14 +9,20 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.loginetl.ops.IngestPauseMeter;
 import com.loginetl.ops.LoginMetrics;
 import com.loginetl.ops.QueueDepth;
 import com.loginetl.ops.QueueDepthMeters;
+import com.loginetl.storage.DatabaseAvailability;
+import com.loginetl.storage.StorageProperties;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,12 +54,13 @@ class GrafanaDashboardTest {
 		}
 		assertThat(exported).containsAll(queried);
 		// And every meter of the service has a panel: received, written, rejected, duplicates,
-		// the failure counters (store, dead letter, locked rows, batches given up), batch time, lag and
-		// the queue depths.
+		// the failure counters (store, dead letter, locked rows, batches given up), batch time, lag,
+		// the queue depths and the ingest pause.
 		assertThat(queried).containsExactlyInAnyOrder("logins_received_total", "logins_written_total",
 				"logins_rejected_total", "logins_duplicates_total", "logins_store_failures_total",
 				"logins_dead_letter_failures_total", "logins_blocked_total", "logins_batches_given_up_total",
-				"logins_batch_seconds_bucket", "logins_lag_seconds_bucket", "logins_queue_messages");
+				"logins_batch_seconds_bucket", "logins_lag_seconds_bucket", "logins_queue_messages",
+				"logins_ingest_paused_seconds");
 	}
 
 	@Test
@@ -68,7 +75,8 @@ class GrafanaDashboardTest {
 		List<String> titles = new ArrayList<>();
 		this.dashboard.get("panels").forEach((panel) -> titles.add(panel.get("title").asString()));
 		assertThat(titles).containsExactly("Throughput: received vs written", "Rejections by reason", "Duplicates",
-				"Failures", "Batch time (receipt to commit)", "Lag (sent to committed)", "Queue depth");
+				"Failures", "Batch time (receipt to commit)", "Lag (sent to committed)", "Queue depth",
+				"Ingest paused");
 		assertThat(expressions()).anyMatch((expr) -> expr.startsWith("sum by (reason) (rate(logins_rejected_total"));
 		assertThat(expressions()).anyMatch((expr) -> expr.contains("aws_sqs_approximate_number_of_messages_visible"));
 		assertThat(expressions()).anyMatch((expr) -> expr.contains("keda_scaler_metrics_value"));
@@ -128,6 +136,11 @@ class GrafanaDashboardTest {
 		QueueDepthMeters depths = new QueueDepthMeters(registry);
 		depths.record(QueueDepthMeters.SOURCE, new QueueDepth(3, 2, 1));
 		depths.record(QueueDepthMeters.DEAD_LETTER, new QueueDepth(1, 0, 0));
+		// Never asked for a connection: the gauge reads the availability the service already holds.
+		new IngestPauseMeter(new DatabaseAvailability(
+				JdbcClient.create(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unused")),
+				new StorageProperties(new StorageProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(30)))))
+			.bindTo(registry);
 		Set<String> names = new LinkedHashSet<>();
 		registry.scrape().lines().filter((line) -> line.startsWith("logins_")).forEach((line) -> names
 			.add(line.substring(0, line.indexOf(line.contains("{") ? '{' : ' '))));

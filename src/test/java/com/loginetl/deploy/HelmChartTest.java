@@ -41,7 +41,8 @@ class HelmChartTest {
 	private static final String FULLNAME = ChartRenderer.RELEASE + "-login-etl";
 
 	private static final Set<String> CUSTOM_KINDS = Set.of("keda.sh/v1alpha1/ScaledObject",
-			"keda.sh/v1alpha1/TriggerAuthentication", "monitoring.coreos.com/v1/ServiceMonitor");
+			"keda.sh/v1alpha1/TriggerAuthentication", "monitoring.coreos.com/v1/ServiceMonitor",
+			"monitoring.coreos.com/v1/PrometheusRule");
 
 	/** The service's environment variables (README's configuration table). */
 	private static final Set<String> SERVICE_ENVIRONMENT = Set.of("SPRING_CLOUD_AWS_SQS_ENDPOINT",
@@ -61,7 +62,8 @@ class HelmChartTest {
 		assertThat(kinds(ChartRenderer.render(EVERYTHING_ON))).containsExactlyInAnyOrder("v1/ServiceAccount",
 				"v1/ConfigMap", "v1/ConfigMap", "v1/Service", "apps/v1/Deployment", "keda.sh/v1alpha1/ScaledObject",
 				"keda.sh/v1alpha1/TriggerAuthentication", "policy/v1/PodDisruptionBudget",
-				"monitoring.coreos.com/v1/ServiceMonitor", "networking.k8s.io/v1/NetworkPolicy");
+				"monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule",
+				"networking.k8s.io/v1/NetworkPolicy");
 	}
 
 	@Test
@@ -100,7 +102,7 @@ class HelmChartTest {
 			.stream()
 			.filter((object) -> CUSTOM_KINDS.contains(kind(object)))
 			.toList();
-		assertThat(custom).hasSize(3);
+		assertThat(custom).hasSize(4);
 
 		assertThat(CustomResourceSchemas.validate(custom)).allSatisfy((verdict) -> assertThat(verdict.errors())
 			.as(verdict.kind()).isEmpty());

@@ -93,6 +93,11 @@ public final class ServiceProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
+	/** The HTTP port of its Actuator endpoints. */
+	public int port() {
+		return this.port;
+	}
+
 	public boolean isAlive() {
 		return this.process.isAlive();
 	}
