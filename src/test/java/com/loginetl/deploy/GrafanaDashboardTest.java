@@ -139,7 +139,9 @@ class GrafanaDashboardTest {
 		// Never asked for a connection: the gauge reads the availability the service already holds.
 		new IngestPauseMeter(new DatabaseAvailability(
 				JdbcClient.create(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unused")),
-				new StorageProperties(new StorageProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(30)))))
+				new StorageProperties(new StorageProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(30)),
+						Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(45), true, Duration.ofSeconds(30),
+						Duration.ofSeconds(20), Duration.ofSeconds(60))))
 			.bindTo(registry);
 		Set<String> names = new LinkedHashSet<>();
 		registry.scrape().lines().filter((line) -> line.startsWith("logins_")).forEach((line) -> names

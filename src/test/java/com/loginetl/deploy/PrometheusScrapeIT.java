@@ -12,7 +12,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,14 +86,14 @@ class PrometheusScrapeIT {
 				await().atMost(Duration.ofSeconds(60)).until(() -> workload.rows() >= 40);
 				redeliverOneStoredMessage(scenario, service, sqs);
 
-				AtomicBoolean stopTraffic = workload.sendSteadily(100);
+				Workload.SteadySender traffic = workload.sendSteadily(100);
 				try {
 					await().atMost(Duration.ofSeconds(60))
 						.pollInterval(Duration.ofSeconds(1))
 						.untilAsserted(() -> assertDuringTraffic(prometheus, target, alerts));
 				}
 				finally {
-					stopTraffic.set(true);
+					traffic.stop();
 				}
 			}
 		}

@@ -28,7 +28,9 @@ class IngestPauseMeterTest {
 	void countsTheSecondsSinceConsumptionPausedForTheDatabase() throws IOException {
 		DatabaseAvailability database = new DatabaseAvailability(JdbcClient.create(new DriverManagerDataSource(
 				"jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres?connectTimeout=1", "nobody", "")),
-				new StorageProperties(new StorageProperties.Retry(Duration.ofMillis(50), Duration.ofMillis(200))));
+				new StorageProperties(new StorageProperties.Retry(Duration.ofMillis(50), Duration.ofMillis(200)),
+						Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(45), true, Duration.ofSeconds(30),
+						Duration.ofSeconds(20), Duration.ofSeconds(60)));
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		new IngestPauseMeter(database).bindTo(registry);
 		try {
