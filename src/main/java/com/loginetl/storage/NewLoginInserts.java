@@ -3,7 +3,7 @@ package com.loginetl.storage;
 import java.util.List;
 import java.util.Set;
 
-/** Inserts rows that are not stored yet, by SQS message id. */
+/** Inserts rows that are not stored yet, by SQS message id (and its sent date). */
 public interface NewLoginInserts {
 
 	/**
