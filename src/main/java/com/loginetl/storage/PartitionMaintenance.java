@@ -81,7 +81,7 @@ public class PartitionMaintenance implements SmartLifecycle {
 
 	private final PartitionProperties properties;
 
-	private final Clock clock;
+	private final Clock clock = Clock.systemUTC();
 
 	private final Counter created;
 
@@ -106,13 +106,8 @@ public class PartitionMaintenance implements SmartLifecycle {
 	private volatile boolean running;
 
 	public PartitionMaintenance(DataSource dataSource, PartitionProperties properties, MeterRegistry registry) {
-		this(dataSource, properties, registry, Clock.systemUTC());
-	}
-
-	PartitionMaintenance(DataSource dataSource, PartitionProperties properties, MeterRegistry registry, Clock clock) {
 		this.dataSource = dataSource;
 		this.properties = properties;
-		this.clock = clock;
 		Gauge.builder("logins.partitions.ahead", this, (self) -> self.monthsAhead)
 			.description("Months after the current one whose user_logins partition exists, without a gap")
 			.register(registry);

@@ -181,7 +181,7 @@ class RemaskIT {
 		Tools.Run remask = remask();
 
 		assertThat(remask.exit()).isEqualTo(1);
-		assertThat(remask.out()).containsPattern("no key of this keyset made \\(left unchanged\\): +1")
+		assertThat(remask.out()).containsPattern("no key of this keyset made \\(left unchanged\\): +2")
 			.contains("Do not retire old keys yet");
 		assertThat(row("foreign").get("masked_ip")).isEqualTo(foreign);
 		assertThat(primaryTokenRows()).isEqualTo(3);
