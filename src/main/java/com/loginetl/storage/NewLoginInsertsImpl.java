@@ -16,8 +16,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * table must hold its partition key. That is still one row per message, because
  * {@code create_date} comes from the message's {@code SentTimestamp}, which every redelivery of it
  * carries unchanged, so a redelivery on a later day meets the row of the first delivery.
+ * <p>
+ * Public so that the table benchmark (src/bench) times this very statement.
  */
-class NewLoginInsertsImpl implements NewLoginInserts {
+public class NewLoginInsertsImpl implements NewLoginInserts {
 
 	private static final String INSERT = """
 			INSERT INTO user_logins (sqs_message_id, user_id, device_type, masked_ip, masked_device_id,
@@ -30,7 +32,7 @@ class NewLoginInsertsImpl implements NewLoginInserts {
 
 	private final JdbcClient jdbc;
 
-	NewLoginInsertsImpl(JdbcClient jdbc) {
+	public NewLoginInsertsImpl(JdbcClient jdbc) {
 		this.jdbc = jdbc;
 	}
 
