@@ -56,9 +56,12 @@ public final class TableBench {
 		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
 		int rows = Integer.getInteger("bench.tableRows", 1_000_000);
 		int statements = Integer.getInteger("bench.tableStatements", 2_000);
+		// "off" leaves out the commit's WAL flush, which on a slow disk hides what the table costs.
+		String synchronousCommit = System.getProperty("bench.tableSynchronousCommit", "on");
 		TestPostgres server = TestPostgres.instance();
-		say("table benchmark %s: %,d rows loaded over 12 months, %,d statements of %d rows timed per variant; %s",
-				Instant.now(), rows, statements, ROWS_PER_STATEMENT, server.describe());
+		say("table benchmark %s: %,d rows loaded over 12 months, %,d statements of %d rows timed per variant, "
+				+ "synchronous_commit %s; %s", Instant.now(), rows, statements, ROWS_PER_STATEMENT, synchronousCommit,
+				server.describe());
 		for (boolean partitioned : new boolean[] { false, true }) {
 			JdbcTarget database = server.newDatabase();
 			SingleConnectionDataSource dataSource = new SingleConnectionDataSource(database.url(), database.username(),
@@ -66,6 +69,8 @@ public final class TableBench {
 			JdbcClient jdbc = JdbcClient.create(dataSource);
 			String shape = partitioned ? "partitioned" : "unpartitioned";
 			create(database, jdbc, partitioned);
+			jdbc.sql("SELECT set_config('synchronous_commit', ?, false)").param(synchronousCommit).query(String.class)
+				.single();
 			time(jdbc, shape, "empty", "without analyst indexes", statements);
 			run(jdbc, ANALYST_INDEXES);
 			time(jdbc, shape, "empty", "with analyst indexes", statements);
