@@ -81,12 +81,17 @@ public final class PiiMasker {
 		return new PiiMasker(mode, tokens, developmentKey);
 	}
 
-	/** The token of {@code value} in {@code field}, made with the primary key; null stays null. */
+	/**
+	 * The token of {@code value} in {@code field}, made with the primary key. Null stays null, and
+	 * so does a value the field has nothing of (the {@link PiiField#IP_NETWORK network} of what is
+	 * no IP literal).
+	 */
 	public String mask(PiiField field, String value) {
-		if (value == null) {
+		String canonical = (value != null) ? field.canonical(value) : null;
+		if (canonical == null) {
 			return null;
 		}
-		return ENCODER.encodeToString(this.tokens.make(field, field.canonical(value).getBytes(StandardCharsets.UTF_8)));
+		return ENCODER.encodeToString(this.tokens.make(field, canonical.getBytes(StandardCharsets.UTF_8)));
 	}
 
 	public MaskingMode mode() {

@@ -14,8 +14,9 @@ import com.loginetl.masking.PiiMasker;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * Rewrites the tokens of {@code user_logins} that a non-primary key made into the primary key's
- * tokens for the same values, one batch of rows at a time in id order.
+ * Rewrites the tokens of {@code user_logins} that a non-primary key made ({@code masked_ip},
+ * {@code masked_device_id}, {@code masked_ip_network}) into the primary key's tokens for the same
+ * values, one batch of rows at a time in id order, across all partitions.
  * <ul>
  * <li><b>Resumable:</b> each batch is one {@code UPDATE} statement, committed on its own. After a
  * crash, running again skips what is done: a primary-key token is recognised by its key-id prefix
@@ -28,19 +29,22 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class Remasker {
 
 	private static final String SELECT_BATCH = """
-			SELECT id, masked_ip, masked_device_id FROM user_logins
+			SELECT id, masked_ip, masked_device_id, masked_ip_network FROM user_logins
 			WHERE id > ? ORDER BY id LIMIT ?
 			""";
 
 	// One round trip per batch; RETURNING names exactly the rows whose tokens were still the ones read.
+	// The id index of every partition finds the rows (ids are unique across partitions).
 	private static final String UPDATE_BATCH = """
 			UPDATE user_logins AS row
-			SET masked_ip = change.new_ip, masked_device_id = change.new_device_id
-			FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])
-			     AS change(id, old_ip, old_device_id, new_ip, new_device_id)
+			SET masked_ip = change.new_ip, masked_device_id = change.new_device_id,
+			    masked_ip_network = change.new_ip_network
+			FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+			     AS change(id, old_ip, old_device_id, old_ip_network, new_ip, new_device_id, new_ip_network)
 			WHERE row.id = change.id
 			  AND row.masked_ip IS NOT DISTINCT FROM change.old_ip
 			  AND row.masked_device_id IS NOT DISTINCT FROM change.old_device_id
+			  AND row.masked_ip_network IS NOT DISTINCT FROM change.old_ip_network
 			RETURNING row.id
 			""";
 
@@ -82,7 +86,8 @@ final class Remasker {
 			List<Row> rows = this.jdbc.sql(SELECT_BATCH)
 				.param(lastId)
 				.param(this.batchSize)
-				.query((rs, n) -> new Row(rs.getLong("id"), rs.getString("masked_ip"), rs.getString("masked_device_id")))
+				.query((rs, n) -> new Row(rs.getLong("id"), rs.getString("masked_ip"), rs.getString("masked_device_id"),
+						rs.getString("masked_ip_network")))
 				.list();
 			if (rows.isEmpty()) {
 				return total;
@@ -99,7 +104,8 @@ final class Remasker {
 		List<Row> changed = new ArrayList<>();
 		for (Row row : rows) {
 			Row remasked = new Row(row.id(), remask(PiiField.IP, row.maskedIp(), counts),
-					remask(PiiField.DEVICE_ID, row.maskedDeviceId(), counts));
+					remask(PiiField.DEVICE_ID, row.maskedDeviceId(), counts),
+					remask(PiiField.IP_NETWORK, row.maskedIpNetwork(), counts));
 			if (!remasked.equals(row)) {
 				old.add(row);
 				changed.add(remasked);
@@ -113,8 +119,10 @@ final class Remasker {
 				.param(ids.toArray(Long[]::new))
 				.param(old.stream().map(Row::maskedIp).toArray(String[]::new))
 				.param(old.stream().map(Row::maskedDeviceId).toArray(String[]::new))
+				.param(old.stream().map(Row::maskedIpNetwork).toArray(String[]::new))
 				.param(changed.stream().map(Row::maskedIp).toArray(String[]::new))
 				.param(changed.stream().map(Row::maskedDeviceId).toArray(String[]::new))
+				.param(changed.stream().map(Row::maskedIpNetwork).toArray(String[]::new))
 				.query(Long.class)
 				.list());
 		}
@@ -122,7 +130,8 @@ final class Remasker {
 		for (int i = 0; i < changed.size(); i++) {
 			if (updated.contains(changed.get(i).id())) {
 				rewrittenTokens += (Objects.equals(old.get(i).maskedIp(), changed.get(i).maskedIp()) ? 0 : 1)
-						+ (Objects.equals(old.get(i).maskedDeviceId(), changed.get(i).maskedDeviceId()) ? 0 : 1);
+						+ (Objects.equals(old.get(i).maskedDeviceId(), changed.get(i).maskedDeviceId()) ? 0 : 1)
+						+ (Objects.equals(old.get(i).maskedIpNetwork(), changed.get(i).maskedIpNetwork()) ? 0 : 1);
 			}
 		}
 		return new Summary(rows.size(), updated.size(), rewrittenTokens, counts.alreadyPrimary, counts.unreadable,
@@ -145,7 +154,7 @@ final class Remasker {
 		return remasked.get();
 	}
 
-	private record Row(long id, String maskedIp, String maskedDeviceId) {
+	private record Row(long id, String maskedIp, String maskedDeviceId, String maskedIpNetwork) {
 	}
 
 	private static final class Counts {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-/** Inserts rows that are not stored yet, by SQS message id. */
+/** Inserts rows that are not stored yet, by SQS message id (and its sent date). */
 public interface NewLoginInserts {
 
 	/**

@@ -59,6 +59,33 @@ class LoginBatchProcessorIT {
 		assertThat(this.meters.counter("logins.duplicates").count() - duplicatesBefore).isEqualTo(3);
 	}
 
+	/**
+	 * The idempotency key is (sqs_message_id, create_date), and create_date comes from SentTimestamp,
+	 * which SQS keeps on every redelivery: one received just before midnight at the end of a month
+	 * and redelivered after it, on the next UTC day and in the next month's partition, meets its row.
+	 */
+	@Test
+	void aRedeliveryOnTheNextUtcDayAddsNoRow() {
+		this.jdbc.sql("CREATE TABLE IF NOT EXISTS user_logins_2021_01 PARTITION OF user_logins "
+				+ "FOR VALUES FROM ('2021-01-01') TO ('2021-02-01')").update();
+		this.jdbc.sql("CREATE TABLE IF NOT EXISTS user_logins_2021_02 PARTITION OF user_logins "
+				+ "FOR VALUES FROM ('2021-02-01') TO ('2021-03-01')").update();
+		String user = "next-day-" + UUID.randomUUID();
+		String body = SampleEvents.event(user, "2.3.0", "ios", "10.0.0.1", "EN", "123-45-6789");
+		Instant sent = Instant.parse("2021-01-31T23:59:59.500Z");
+		double duplicatesBefore = this.meters.counter("logins.duplicates").count();
+
+		assertThat(this.processor.process(List.of(message("m-" + user, body, sent, sent.plusMillis(300))))).hasSize(1);
+		assertThat(this.processor
+			.process(List.of(message("m-" + user, body, sent, Instant.parse("2021-02-01T00:00:45Z"))))).hasSize(1);
+
+		assertThat(this.jdbc.sql("SELECT tableoid::regclass::text || ' ' || create_date FROM user_logins WHERE user_id = ?")
+			.param(user)
+			.query(String.class)
+			.list()).containsExactly("user_logins_2021_01 2021-01-31");
+		assertThat(this.meters.counter("logins.duplicates").count() - duplicatesBefore).isEqualTo(1);
+	}
+
 	@Test
 	void aRowTheDatabaseRefusesGoesToTheDeadLetterQueueAndTheRestOfItsBatchIsWritten() {
 		String user = "batch-" + UUID.randomUUID();
@@ -127,13 +154,19 @@ class LoginBatchProcessorIT {
 	}
 
 	private static org.springframework.messaging.Message<String> message(String id, String body) {
-		return message(id, Instant.now(), body);
+		return message(id, body, Instant.now(), Instant.now());
 	}
 
 	private static org.springframework.messaging.Message<String> message(String id, Instant sent, String body) {
+		return message(id, body, sent, Instant.now());
+	}
+
+	private static org.springframework.messaging.Message<String> message(String id, String body, Instant sent,
+			Instant received) {
 		return MessageBuilder.withPayload(body)
 			.setHeader(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, id)
 			.setHeader(SqsHeaders.MessageSystemAttributes.SQS_SENT_TIMESTAMP, String.valueOf(sent.toEpochMilli()))
+			.setHeader(SqsHeaders.SQS_RECEIVED_AT_HEADER, received)
 			.build();
 	}
 

@@ -75,9 +75,10 @@ class LoginPipelineIT {
 				SampleEvents.event(user, "1", "ios", "10.20.30.40", null, "222-22-2222"),
 				SampleEvents.event(user, "1", "ios", "10.20.30.41", null, "111-11-1111"),
 				SampleEvents.event(user, "1", "ios", "2001:DB8::1", null, null),
-				SampleEvents.event(user, "1", "ios", "2001:db8:0:0:0:0:0:1", null, null)));
+				SampleEvents.event(user, "1", "ios", "2001:db8:0:0:0:0:0:1", null, null),
+				SampleEvents.event(user, "1", "ios", "not-an-address", null, null)));
 
-		Map<String, Map<String, Object>> rows = awaitRows(ids, 5);
+		Map<String, Map<String, Object>> rows = awaitRows(ids, 6);
 		Function<Integer, Object> ip = (i) -> rows.get(ids.get(i)).get("masked_ip");
 		Function<Integer, Object> device = (i) -> rows.get(ids.get(i)).get("masked_device_id");
 
@@ -85,6 +86,11 @@ class LoginPipelineIT {
 		assertThat(device.apply(0)).isEqualTo(device.apply(2)).isNotEqualTo(device.apply(1));
 		assertThat(ip.apply(3)).isEqualTo(ip.apply(4));
 		assertThat(device.apply(3)).isNull();
+		// One network token for 10.20.30.0/24, another for 2001:db8::/48, none for what is no address.
+		Function<Integer, Object> network = (i) -> rows.get(ids.get(i)).get("masked_ip_network");
+		assertThat(network.apply(0)).isEqualTo(network.apply(2)).isNotEqualTo(network.apply(3)).isNotNull();
+		assertThat(this.masker.unmask((String) network.apply(3)).orElseThrow().value()).isEqualTo("2001:db8::/48");
+		assertThat(network.apply(5)).isNull();
 	}
 
 	@Test

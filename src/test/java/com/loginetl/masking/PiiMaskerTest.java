@@ -54,6 +54,41 @@ class PiiMaskerTest {
 		assertThat(this.masker.mask(PiiField.IP, one)).isEqualTo(this.masker.mask(PiiField.IP, other));
 	}
 
+	@ParameterizedTest
+	@EnumSource(MaskingMode.class)
+	void addressesOfOneNetworkShareTheNetworkTokenAndOthersDoNot(MaskingMode mode) {
+		PiiMasker masker = PiiMasker.from(new MaskingProperties(Keysets.generate(mode), null));
+
+		assertThat(masker.mask(PiiField.IP_NETWORK, "192.0.2.1")).isEqualTo(masker.mask(PiiField.IP_NETWORK, "192.0.2.254"))
+			.isEqualTo(masker.mask(PiiField.IP_NETWORK, "::ffff:192.0.2.9"))
+			.isNotEqualTo(masker.mask(PiiField.IP_NETWORK, "192.0.3.1"))
+			.isNotEqualTo(masker.mask(PiiField.IP, "192.0.2.0/24"));
+		assertThat(masker.mask(PiiField.IP_NETWORK, "2001:db8:5::1"))
+			.isEqualTo(masker.mask(PiiField.IP_NETWORK, "2001:DB8:5:FFFF:FFFF:FFFF:FFFF:FFFF"))
+			.isNotEqualTo(masker.mask(PiiField.IP_NETWORK, "2001:db8:6::1"));
+	}
+
+	@Test
+	void aNetworkTokenReadsBackAsCanonicalCidrText() {
+		assertThat(this.masker.unmask(this.masker.mask(PiiField.IP_NETWORK, "203.0.113.77")))
+			.contains(new PiiMasker.Unmasked(PiiField.IP_NETWORK, "203.0.113.0/24"));
+		assertThat(this.masker.unmask(this.masker.mask(PiiField.IP_NETWORK, "2001:0DB8:ABCD:0012:0000:0000:0000:0001")))
+			.contains(new PiiMasker.Unmasked(PiiField.IP_NETWORK, "2001:db8:abcd::/48"));
+	}
+
+	@ParameterizedTest
+	@CsvSource(textBlock = """
+			localhost
+			example.com
+			192.0.2.0/24
+			999.1.1.1
+			''
+			""")
+	void whatIsNoIpLiteralHasNoNetworkToken(String notAnAddress) {
+		assertThat(this.masker.mask(PiiField.IP_NETWORK, notAnAddress)).isNull();
+		assertThat(this.masker.mask(PiiField.IP_NETWORK, null)).isNull();
+	}
+
 	@Test
 	void anythingThatIsNotAnIpLiteralIsMaskedAsSentWithoutALookup() {
 		assertThat(this.masker.unmask(this.masker.mask(PiiField.IP, "localhost")).orElseThrow().value())

@@ -48,6 +48,18 @@ class KeyToolTest {
 	}
 
 	@Test
+	void unmaskPrintsANetworkTokenAsTheNetworksCidr() {
+		String keyset = run(new String[] { "keygen" }, "", Map.of()).out();
+		PiiMasker masker = PiiMasker.from(new MaskingProperties(keyset, null));
+
+		Tools.Run unmask = run(new String[] { "unmask", masker.mask(PiiField.IP_NETWORK, "10.1.2.3"),
+				masker.mask(PiiField.IP_NETWORK, "2001:DB8:AB:CD::1") }, "", Map.of("LOGINS_MASKING_KEYSET", keyset));
+
+		assertThat(unmask.exit()).isZero();
+		assertThat(unmask.out()).isEqualTo("10.1.2.0/24\n2001:db8:ab::/48\n");
+	}
+
+	@Test
 	void aForeignTokenKeepsTheLinesAlignedAndFails() {
 		String keyset = run(new String[] { "keygen" }, "", Map.of()).out();
 		PiiMasker masker = PiiMasker.from(new MaskingProperties(keyset, null));

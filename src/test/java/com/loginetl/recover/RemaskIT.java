@@ -42,6 +42,8 @@ class RemaskIT {
 	/** The values behind each row, by user_id: a test's own bookkeeping, never stored. */
 	private final Map<String, String[]> values = new HashMap<>();
 
+	private static final int MONTHS = 3;
+
 	private JdbcTarget database;
 
 	private JdbcClient jdbc;
@@ -55,6 +57,13 @@ class RemaskIT {
 			.migrate();
 		this.jdbc = JdbcClient.create(new DriverManagerDataSource(this.database.url(), this.database.username(),
 				this.database.password()));
+		// Rows spread over three month partitions (and DEFAULT for rows without a date): remask
+		// walks ids across all of them.
+		for (int month = 0; month < MONTHS; month++) {
+			LocalDate first = LocalDate.now().withDayOfMonth(1).minusMonths(month);
+			this.jdbc.sql("CREATE TABLE user_logins_m" + month + " PARTITION OF user_logins FOR VALUES FROM ('" + first
+					+ "') TO ('" + first.plusMonths(1) + "')").update();
+		}
 	}
 
 	@Test
@@ -67,10 +76,12 @@ class RemaskIT {
 
 		assertThat(remask.exit()).as(remask.err()).isZero();
 		assertThat(remask.out()).contains("51 rows read")
-			.containsPattern("tokens rewritten into primary key \\d+ tokens: +80 \\(in 40 rows\\)")
-			.containsPattern("tokens the primary key had made already: +20")
+			.containsPattern("tokens rewritten into primary key \\d+ tokens: +120 \\(in 40 rows\\)")
+			.containsPattern("tokens the primary key had made already: +30")
 			.contains("every token read is now a primary-key token");
 		assertEveryRowHasThePrimaryKeysTokensOfItsValues(51);
+		assertThat(this.jdbc.sql("SELECT count(DISTINCT tableoid) FROM user_logins").query(Long.class).single())
+			.isEqualTo(MONTHS + 1);
 		// Rows 0 and 40 hold the same ip, once masked under each key: one token again.
 		assertThat(row("u0").get("masked_ip")).isEqualTo(row("u40").get("masked_ip"));
 	}
@@ -114,7 +125,7 @@ class RemaskIT {
 
 		assertThat(summary.rowsChangedMeanwhile()).isEqualTo(1);
 		assertThat(summary.rowsRewritten()).isEqualTo(5);
-		assertThat(summary.tokensRewritten()).isEqualTo(10);
+		assertThat(summary.tokensRewritten()).isEqualTo(15);
 		assertThat(summary.complete()).isFalse();
 		assertThat(row("u1").get("masked_ip")).isEqualTo(otherWritersToken);
 		assertThat(this.oldMasker.unmask((String) row("u1").get("masked_device_id"))).isPresent();
@@ -141,8 +152,8 @@ class RemaskIT {
 		assertThat(primaryTokenRows()).isEqualTo(10);
 		Tools.Run again = remask("--batch-size=5");
 		assertThat(again.exit()).as(again.err()).isZero();
-		assertThat(again.out()).containsPattern("tokens rewritten into primary key \\d+ tokens: +20 \\(in 10 rows\\)")
-			.containsPattern("tokens the primary key had made already: +20");
+		assertThat(again.out()).containsPattern("tokens rewritten into primary key \\d+ tokens: +30 \\(in 10 rows\\)")
+			.containsPattern("tokens the primary key had made already: +30");
 		assertEveryRowHasThePrimaryKeysTokensOfItsValues(20);
 	}
 
@@ -170,7 +181,7 @@ class RemaskIT {
 		Tools.Run remask = remask();
 
 		assertThat(remask.exit()).isEqualTo(1);
-		assertThat(remask.out()).containsPattern("no key of this keyset made \\(left unchanged\\): +1")
+		assertThat(remask.out()).containsPattern("no key of this keyset made \\(left unchanged\\): +2")
 			.contains("Do not retire old keys yet");
 		assertThat(row("foreign").get("masked_ip")).isEqualTo(foreign);
 		assertThat(primaryTokenRows()).isEqualTo(3);
@@ -231,14 +242,15 @@ class RemaskIT {
 			this.values.put(userId, new String[] { ip, deviceId });
 		}
 		this.jdbc.sql("""
-				INSERT INTO user_logins (sqs_message_id, user_id, device_type, masked_ip, masked_device_id, locale,
-				                         app_version, create_date)
-				VALUES (?, ?, 'ios', ?, ?, NULL, '1.0', ?)""")
+				INSERT INTO user_logins (sqs_message_id, user_id, device_type, masked_ip, masked_device_id,
+				                         masked_ip_network, locale, app_version, create_date)
+				VALUES (?, ?, 'ios', ?, ?, ?, NULL, '1.0', ?)""")
 			.param("message-" + userId)
 			.param(userId)
 			.param(masker.mask(PiiField.IP, ip))
 			.param(masker.mask(PiiField.DEVICE_ID, deviceId))
-			.param(Date.valueOf(LocalDate.now()))
+			.param(masker.mask(PiiField.IP_NETWORK, ip))
+			.param((ip == null) ? null : Date.valueOf(LocalDate.now().minusMonths(Math.abs(userId.hashCode()) % MONTHS)))
 			.update();
 	}
 
@@ -251,6 +263,8 @@ class RemaskIT {
 				.isEqualTo(this.newMasker.mask(PiiField.IP, sent[0]));
 			assertThat(row.get("masked_device_id")).as("device_id of %s", row.get("user_id"))
 				.isEqualTo(this.newMasker.mask(PiiField.DEVICE_ID, sent[1]));
+			assertThat(row.get("masked_ip_network")).as("ip network of %s", row.get("user_id"))
+				.isEqualTo(this.newMasker.mask(PiiField.IP_NETWORK, sent[0]));
 		}
 	}
 

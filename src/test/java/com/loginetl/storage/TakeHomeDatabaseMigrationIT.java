@@ -1,6 +1,9 @@
 package com.loginetl.storage;
 
 import java.time.Duration;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The take-home's PostgreSQL image creates user_logins before the service first starts. Flyway
- * must adopt that table, keep its rows, and evolve it like a table it created itself.
+ * must adopt that table, keep its rows, and evolve it like a table it created itself, into the
+ * table partitioned by month.
  */
 class TakeHomeDatabaseMigrationIT {
 
@@ -40,6 +44,9 @@ class TakeHomeDatabaseMigrationIT {
 				""").update();
 		jdbc.sql("INSERT INTO user_logins VALUES ('old-user', 'ios', 'x', 'y', 'EN', 230, DATE '2020-01-02')")
 			.update();
+		jdbc.sql("INSERT INTO user_logins VALUES ('old-user-2', 'ios', 'x', 'z', 'EN', 230, DATE '2020-01-31'), "
+				+ "('older-user', 'android', 'w', 'y', NULL, 1, DATE '2019-12-31'), "
+				+ "('undated-user', 'android', 'w', 'y', NULL, NULL, NULL)").update();
 		ElasticMq sqs = SharedServices.sqs();
 		String queue = sqs.createQueue("migration-queue");
 		sqs.createQueue("migration-queue-dlq");
@@ -48,7 +55,17 @@ class TakeHomeDatabaseMigrationIT {
 			assertThat(jdbc.sql("SELECT version, type, success FROM flyway_schema_history ORDER BY installed_rank")
 				.query()
 				.listOfRows()).extracting((row) -> row.get("version") + " " + row.get("type") + " " + row.get("success"))
-				.containsExactly("0 BASELINE true", "1 SQL true", "2 SQL true", "3 SQL true");
+				.containsExactly("0 BASELINE true", "1 SQL true", "2 SQL true", "3 SQL true", "4 SQL true");
+			// Each month with rows has its partition, undated rows are in DEFAULT, and start-up made
+			// the current month's partition and the next three.
+			assertThat(jdbc.sql("SELECT user_id || ' ' || tableoid::regclass FROM user_logins ORDER BY user_id")
+				.query(String.class)
+				.list()).containsExactly("old-user user_logins_2020_01", "old-user-2 user_logins_2020_01",
+						"older-user user_logins_2019_12", "undated-user user_logins_default");
+			YearMonth now = YearMonth.now(ZoneOffset.UTC);
+			assertThat(jdbc.sql("SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'user_logins'::regclass")
+				.query(String.class)
+				.list()).contains(partition(now), partition(now.plusMonths(1)), partition(now.plusMonths(3)));
 			Map<String, Object> old = jdbc.sql("SELECT * FROM user_logins WHERE user_id = 'old-user'").query().singleRow();
 			assertThat(old.get("app_version")).isEqualTo("230");
 			assertThat(old.get("id")).isNotNull();
@@ -64,6 +81,10 @@ class TakeHomeDatabaseMigrationIT {
 					.query(String.class)
 					.list(), (versions) -> versions.equals(List.of("0.96")));
 		}
+	}
+
+	private static String partition(YearMonth month) {
+		return "user_logins_" + month.format(DateTimeFormatter.ofPattern("yyyy_MM"));
 	}
 
 	private static ConfigurableApplicationContext start(JdbcTarget database, String queue) {
