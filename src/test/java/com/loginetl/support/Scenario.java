@@ -44,7 +44,9 @@ public record Scenario(JdbcTarget database, TestQueues queues, Workload workload
 
 	private static ServiceProcess awaitReady(ServiceProcess service) {
 		try {
-			service.awaitReady(Duration.ofSeconds(60));
+			// A start takes 3 to 5 s on an idle machine; on a shared one under heavy load it was seen
+			// to take 50 s and more just to reach the database migration.
+			service.awaitReady(Duration.ofSeconds(180));
 			return service;
 		}
 		catch (RuntimeException ex) {
