@@ -42,6 +42,9 @@ public final class Benchmark {
 
 	private static final int WARM_UP_MESSAGES = 20_000;
 
+	/** Every drain is measured from the sample showing 20 % of its messages done to its end. */
+	static final double WARM_FROM = 0.2;
+
 	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
@@ -151,20 +154,32 @@ public final class Benchmark {
 			AssembledImage image, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
 			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad)
 			throws IOException {
-		ElasticMqProcess.QueuePair raw = sqs.createQueues("bench-raw-" + run);
-		say("(a) preloading %,d messages", load.size());
-		double preloadSeconds = new Senders(sqs.client(), raw.queueUrl()).preload(load.bodies(),
-				BenchSettings.SENDER_THREADS, settings.timeout());
-		say("    %,.0f messages/s", load.size() / preloadSeconds);
-		say("(a) raw SDK drain: %d pollers, receive 10 / delete batch of 10, no processing", pollers);
-		Timeline rawDrain = new RawDrain(sqs.client(), raw.queueUrl(), cpu).run(load.size(), pollers,
-				settings.timeout());
-		Map<String, Double> rawCpu = cpu.split(rawDrain.windowStart().cpu(), rawDrain.windowEnd().cpu());
-		sqs.deleteQueues(raw);
-		say("    %,.0f messages/s (%,d in %.1f s)", rawDrain.rate(), rawDrain.doneInWindow(), rawDrain.windowSeconds());
-
-		ServiceBench.Result b = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started)
-			.run(run, load, steadyLoad);
+		// The order alternates from run to run, so that neither side always meets a warmer machine.
+		boolean loopsFirst = run % 2 == 1;
+		say("order of this run: %s", loopsFirst ? "raw loop, same-work loop, service" : "service, same-work loop, raw loop");
+		LoopDrain loops = new LoopDrain(sqs, cpu, settings, started);
+		LoopDrain.Result raw = null;
+		ServiceBench.Result b = null;
+		if (loopsFirst) {
+			raw = rawLoop(loops, run, load, pollers);
+		}
+		else {
+			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+		}
+		say("(c) same-work loop: %d pollers, receive 10, read, mask, one insert, commit, delete batch", pollers);
+		LoopDrain.Result same = loops.run("same-work", run, load, pollers, postgres.newDatabase());
+		say("    %,.0f messages/s, %,.0f µs CPU per message (%,d in %.1f s)", same.drain().rate(),
+				micros(same.cpuSplit(), same.drain()), same.drain().doneInWindow(), same.drain().windowSeconds());
+		if (same.rows() != load.valid()) {
+			throw new IllegalStateException("The same-work loop wrote " + same.rows() + " rows, not " + load.valid());
+		}
+		if (loopsFirst) {
+			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+		}
+		else {
+			raw = rawLoop(loops, run, load, pollers);
+		}
+		Timeline rawDrain = raw.drain();
 
 		double drainMessages = b.drain().doneInWindow();
 		Histogram.Quantile drainP50 = b.drainLag().quantile(0.50);
@@ -173,20 +188,26 @@ public final class Benchmark {
 		Histogram.Quantile steadyP99 = b.steadyLag().quantile(0.99);
 
 		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("raw_drain_messages_per_s", round(rawDrain.rate(), 0));
+		double serviceMicros = micros(b.drainCpu(), b.drain());
+		double sameMicros = micros(same.cpuSplit(), same.drain());
+		double steadyMicros = b.steadyCpu().get("consumer_s") / b.steady().doneInWindow() * 1e6;
+		figures.put("raw_loop_messages_per_s", round(rawDrain.rate(), 0));
+		figures.put("same_work_loop_messages_per_s", round(same.drain().rate(), 0));
 		figures.put("service_drain_messages_per_s", round(b.drain().rate(), 0));
-		figures.put("ratio_b_to_a", round(b.drain().rate() / rawDrain.rate(), 3));
-		figures.put("raw_drain_second_half_messages_per_s", round(rawDrain.secondHalfRate(), 0));
+		figures.put("throughput_service_to_same_work", round(b.drain().rate() / same.drain().rate(), 3));
+		figures.put("raw_loop_cpu_us_per_message", round(micros(raw.cpuSplit(), rawDrain), 1));
+		figures.put("same_work_loop_cpu_us_per_message", round(sameMicros, 1));
+		figures.put("service_cpu_us_per_message_drain", round(serviceMicros, 1));
+		figures.put("cpu_service_to_same_work", round(serviceMicros / sameMicros, 3));
+		figures.put("raw_loop_second_half_messages_per_s", round(rawDrain.secondHalfRate(), 0));
+		figures.put("same_work_loop_second_half_messages_per_s", round(same.drain().secondHalfRate(), 0));
 		figures.put("service_drain_second_half_messages_per_s", round(b.drain().secondHalfRate(), 0));
-		figures.put("ratio_b_to_a_second_half", round(b.drain().secondHalfRate() / rawDrain.secondHalfRate(), 3));
-		figures.put("service_cpu_s_per_10k_messages_drain",
-				round(b.drainCpu().get("service_s") / drainMessages * 10_000, 3));
 		Map<String, Double> secondHalfCpu = cpu.split(b.drain().windowMiddle().cpu(), b.drain().windowEnd().cpu());
-		figures.put("service_cpu_s_per_10k_messages_drain_second_half",
-				round(secondHalfCpu.get("service_s")
-						/ (b.drain().windowEnd().done() - b.drain().windowMiddle().done()) * 10_000, 3));
-		figures.put("service_cpu_s_per_10k_messages_steady",
-				round(b.steadyCpu().get("service_s") / b.steady().doneInWindow() * 10_000, 3));
+		figures.put("service_cpu_us_per_message_drain_second_half",
+				round(secondHalfCpu.get("consumer_s")
+						/ (b.drain().windowEnd().done() - b.drain().windowMiddle().done()) * 1e6, 1));
+		figures.put("service_cpu_us_per_message_steady", round(steadyMicros, 1));
+		figures.put("cpu_steady_to_drain", round(steadyMicros / serviceMicros, 3));
 		// the batch histogram counts one observation per batch that had rows to write
 		figures.put("rows_per_batch_drain", round(load.valid() / b.drainBatch().count(), 2));
 		figures.put("rows_per_batch_steady", round(steadyLoad.valid() / b.steadyBatch().count(), 2));
@@ -206,15 +227,9 @@ public final class Benchmark {
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("run", run);
 		result.put("figures", figures);
-		Map<String, Object> rawDetails = new LinkedHashMap<>();
-		rawDetails.put("pollers", pollers);
-		rawDetails.put("preload_messages_per_s", round(load.size() / preloadSeconds, 0));
-		rawDetails.put("window_messages", rawDrain.doneInWindow());
-		rawDetails.put("window_s", round(rawDrain.windowSeconds(), 3));
-		rawDetails.put("cpu_split_s", rounded(rawCpu));
-		rawDetails.put("benchmark_cpu_s_per_10k_messages",
-				round(rawCpu.get("benchmark_s") / rawDrain.doneInWindow() * 10_000, 3));
-		result.put("raw_drain", rawDetails);
+		result.put("order", loopsFirst ? "raw, same-work, service" : "service, same-work, raw");
+		result.put("raw_loop", loopDetails(pollers, raw, load));
+		result.put("same_work_loop", loopDetails(pollers, same, load));
 		Map<String, Object> serviceDetails = new LinkedHashMap<>();
 		serviceDetails.put("heap_cap", settings.heapCap());
 		serviceDetails.put("jvm_options", settings.serviceJvmOptions());
@@ -254,7 +269,8 @@ public final class Benchmark {
 		Path chart = settings.outputDir().resolve("throughput-run-" + run + ".svg");
 		Files.writeString(chart, new ThroughputChart(String.format(Locale.ROOT,
 				"login-etl run %d: %,d messages, %s", run, load.size(), "messages done per second"))
-			.add("(a) raw SDK drain, " + pollers + " pollers", "#1f77b4", rawDrain.perSecond())
+			.add("(a) raw loop (receive, delete), " + pollers + " pollers", "#1f77b4", rawDrain.perSecond())
+			.add("(c) same-work loop, " + pollers + " pollers", "#9467bd", same.drain().perSecond())
 			.add("(b) service drain into PostgreSQL (from launch)", "#ff7f0e", b.drain().perSecond())
 			.mark(b.readyBacklogSeconds(), "(b) ready", "#ff7f0e")
 			.add("(b) service at a steady " + settings.steadyRate() + "/s", "#2ca02c", b.steady().perSecond())
@@ -263,26 +279,66 @@ public final class Benchmark {
 		return result;
 	}
 
+	private static LoopDrain.Result rawLoop(LoopDrain loops, int run, LoginLoad load, int pollers) {
+		say("(a) raw loop: %d pollers, receive 10 / delete batch of 10, no processing", pollers);
+		LoopDrain.Result raw = loops.run("raw", run, load, pollers, null);
+		say("    %,.0f messages/s, %,.0f µs CPU per message (%,d in %.1f s)", raw.drain().rate(),
+				micros(raw.cpuSplit(), raw.drain()), raw.drain().doneInWindow(), raw.drain().windowSeconds());
+		return raw;
+	}
+
+	private static ServiceBench.Result serviceDrain(int run, BenchSettings settings, ServiceSettings service,
+			AssembledImage image, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
+			LoginLoad load, LoginLoad steadyLoad) {
+		return new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started).run(run, load,
+				steadyLoad);
+	}
+
+	// CPU of the consuming process per message done, over the drain's warm window
+	private static double micros(Map<String, Double> split, Timeline drain) {
+		return split.get("consumer_s") / drain.doneInWindow() * 1e6;
+	}
+
+	private static Map<String, Object> loopDetails(int pollers, LoopDrain.Result loop, LoginLoad load) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("pollers", pollers);
+		details.put("preload_messages_per_s", round(loop.preloadRate(), 0));
+		details.put("window_messages", loop.drain().doneInWindow());
+		details.put("window_s", round(loop.drain().windowSeconds(), 3));
+		details.put("rows", loop.rows());
+		details.put("cpu_split_s", rounded(loop.cpuSplit()));
+		details.put("threads_cpu_s", rounded(loop.threads()));
+		return details;
+	}
+
 	private static void printRun(Map<String, Object> result, BenchSettings settings) {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> f = (Map<String, Object>) result.get("figures");
 		@SuppressWarnings("unchecked")
 		Map<String, Object> s = (Map<String, Object>) result.get("service");
 		@SuppressWarnings("unchecked")
-		Map<String, Object> raw = (Map<String, Object>) result.get("raw_drain");
+		Map<String, Object> raw = (Map<String, Object>) result.get("raw_loop");
+		@SuppressWarnings("unchecked")
+		Map<String, Object> same = (Map<String, Object>) result.get("same_work_loop");
 		say("");
-		say("run %s results", result.get("run"));
-		say("  (a) raw SDK drain, %s pollers       %,10.0f messages/s", raw.get("pollers"),
-				f.get("raw_drain_messages_per_s"));
-		say("  (b) service drain into PostgreSQL  %,10.0f messages/s", f.get("service_drain_messages_per_s"));
-		say("  ratio b/a                          %10.3f   (target >= 0.8)", f.get("ratio_b_to_a"));
-		say("  second half of each window         %,10.0f and %,.0f messages/s, ratio %.3f (JIT warmer)",
-				f.get("raw_drain_second_half_messages_per_s"), f.get("service_drain_second_half_messages_per_s"),
-				f.get("ratio_b_to_a_second_half"));
-		say("  service CPU per 10,000 messages    %10.2f s (drain; %.2f s in its second half), %.2f s (steady %,d/s)",
-				f.get("service_cpu_s_per_10k_messages_drain"),
-				f.get("service_cpu_s_per_10k_messages_drain_second_half"), f.get("service_cpu_s_per_10k_messages_steady"),
-				settings.steadyRate());
+		say("run %s results (order: %s; load average after: %s)", result.get("run"), result.get("order"),
+				result.get("load_average_after"));
+		say("  warm part of each drain (20 %% to 100 %% of the messages)   messages/s   CPU per message (consumer process)");
+		say("  (a) raw loop, receive and delete only, %s pollers   %,10.0f   %,8.1f µs   (the floor)", raw.get("pollers"),
+				f.get("raw_loop_messages_per_s"), f.get("raw_loop_cpu_us_per_message"));
+		say("  (c) same-work loop, %s pollers                      %,10.0f   %,8.1f µs", same.get("pollers"),
+				f.get("same_work_loop_messages_per_s"), f.get("same_work_loop_cpu_us_per_message"));
+		say("  (b) the service                                     %,10.0f   %,8.1f µs", f.get("service_drain_messages_per_s"),
+				f.get("service_cpu_us_per_message_drain"));
+		say("  service / same-work loop                            %10.3f   %8.3f      (targets: >= 1.0 and <= 1.0)",
+				f.get("throughput_service_to_same_work"), f.get("cpu_service_to_same_work"));
+		say("  second half of each warm window                     %,.0f, %,.0f and %,.0f messages/s (a, c, b)",
+				f.get("raw_loop_second_half_messages_per_s"), f.get("same_work_loop_second_half_messages_per_s"),
+				f.get("service_drain_second_half_messages_per_s"));
+		say("  service CPU per message                             %,.1f µs draining (%,.1f µs in the second half), %,.1f µs at a steady %,d/s",
+				f.get("service_cpu_us_per_message_drain"), f.get("service_cpu_us_per_message_drain_second_half"),
+				f.get("service_cpu_us_per_message_steady"), settings.steadyRate());
+		say("  steady / drain CPU per message                      %10.3f   (target <= 1.3)", f.get("cpu_steady_to_drain"));
 		say("  rows per insert (batch)            %10.2f (drain), %.2f (steady); at most max-messages-per-poll",
 				f.get("rows_per_batch_drain"), f.get("rows_per_batch_steady"));
 		say("  peak RSS (VmHWM)                   %10.0f MiB = %.0f MB, heap cap %s (target <= 400 MB)",
@@ -300,8 +356,10 @@ public final class Benchmark {
 		say("                                     (idle start's log: context started in %s s, JVM running for %s s)",
 				f.get("ready_idle_spring_started_s"), f.get("ready_idle_jvm_running_s"));
 		say("  CPU split over (a)'s window        %s", describeSplit(raw.get("cpu_split_s")));
+		say("  CPU split over (c)'s window        %s", describeSplit(same.get("cpu_split_s")));
 		say("  CPU split over (b)'s window        %s", describeSplit(s.get("cpu_split_drain_s")));
 		say("  CPU split at steady load           %s", describeSplit(s.get("cpu_split_steady_s")));
+		say("  same-work loop threads over (c)    %s", describeThreads(same.get("threads_cpu_s")));
 		say("  service threads over (b)'s window  %s", describeThreads(s.get("service_threads_cpu_drain_s")));
 		say("  service threads at steady load     %s", describeThreads(s.get("service_threads_cpu_steady_s")));
 		say("  chart                              %s", result.get("chart"));
@@ -336,8 +394,8 @@ public final class Benchmark {
 	private static String describeSplit(Object split) {
 		Map<String, Double> s = (Map<String, Double>) split;
 		return String.format(Locale.ROOT,
-				"%.1f s wall, %.1f core-s: service %.1f, ElasticMQ %.1f, PostgreSQL %s, benchmark %.1f, other %.1f, idle %.1f",
-				s.get("wall_s"), s.get("cores_capacity_s"), s.get("service_s"), s.get("elasticmq_s"),
+				"%.1f s wall, %.1f core-s: consumer %.1f, ElasticMQ %.1f, PostgreSQL %s, benchmark %.1f, other %.1f, idle %.1f",
+				s.get("wall_s"), s.get("cores_capacity_s"), s.get("consumer_s"), s.get("elasticmq_s"),
 				(s.get("postgres_s") == null) ? "n/a" : String.format(Locale.ROOT, "%.1f", s.get("postgres_s")),
 				s.get("benchmark_s"), s.get("other_s"), s.get("idle_s"));
 	}

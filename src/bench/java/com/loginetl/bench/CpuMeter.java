@@ -46,7 +46,7 @@ final class CpuMeter {
 		Map<String, Double> split = new LinkedHashMap<>();
 		split.put("wall_s", wall);
 		split.put("cores_capacity_s", capacity);
-		split.put("service_s", service);
+		split.put("consumer_s", service);
 		split.put("elasticmq_s", elasticMq);
 		split.put("postgres_s", (this.postmasterPid > 0) ? postgres : Double.NaN);
 		split.put("benchmark_s", harness);

@@ -65,26 +65,35 @@ final class RawDrain {
 
 	private void poll(AtomicLong deleted, long expected, long deadline) {
 		while (deleted.get() < expected && System.nanoTime() < deadline) {
-			ReceiveMessageResponse received = this.client.receiveMessage((request) -> request.queueUrl(this.queueUrl)
-				.maxNumberOfMessages(10)
-				.waitTimeSeconds(WAIT_SECONDS)
-				.visibilityTimeout(VISIBILITY_SECONDS)
-				.messageSystemAttributeNames(SYSTEM_ATTRIBUTES)
-				.messageAttributeNames("login-etl.no-attributes"));
-			List<Message> messages = received.messages();
-			if (messages.isEmpty()) {
-				continue;
+			List<Message> messages = receive(this.client, this.queueUrl);
+			if (!messages.isEmpty()) {
+				deleted.addAndGet(delete(this.client, this.queueUrl, messages));
 			}
-			List<DeleteMessageBatchRequestEntry> entries = messages.stream()
-				.map((message) -> DeleteMessageBatchRequestEntry.builder()
-					.id(message.messageId())
-					.receiptHandle(message.receiptHandle())
-					.build())
-				.toList();
-			DeleteMessageBatchResponse response = this.client
-				.deleteMessageBatch((request) -> request.queueUrl(this.queueUrl).entries(entries));
-			deleted.addAndGet(response.successful().size());
 		}
+	}
+
+	/** One ReceiveMessage as the service makes it: 10 at most, its attributes and visibility. */
+	static List<Message> receive(SqsClient client, String queueUrl) {
+		ReceiveMessageResponse received = client.receiveMessage((request) -> request.queueUrl(queueUrl)
+			.maxNumberOfMessages(10)
+			.waitTimeSeconds(WAIT_SECONDS)
+			.visibilityTimeout(VISIBILITY_SECONDS)
+			.messageSystemAttributeNames(SYSTEM_ATTRIBUTES)
+			.messageAttributeNames("login-etl.no-attributes"));
+		return received.messages();
+	}
+
+	/** One DeleteMessageBatch of {@code messages}; returns how many were deleted. */
+	static int delete(SqsClient client, String queueUrl, List<Message> messages) {
+		List<DeleteMessageBatchRequestEntry> entries = messages.stream()
+			.map((message) -> DeleteMessageBatchRequestEntry.builder()
+				.id(message.messageId())
+				.receiptHandle(message.receiptHandle())
+				.build())
+			.toList();
+		DeleteMessageBatchResponse response = client
+			.deleteMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries));
+		return response.successful().size();
 	}
 
 	static void sleep(long millis) {

@@ -101,7 +101,7 @@ final class ServiceBench {
 			long launched = System.nanoTime();
 			try (ServiceProcess service = launch(environment, jvmOptions(run, this.settings.jfr()))) {
 				CpuMeter.Snapshot atLaunch = this.cpu.snapshot(service.pid());
-				Timeline drain = new Timeline(launched, load.size());
+				Timeline drain = new Timeline(launched, load.size(), Benchmark.WARM_FROM);
 				drain.add(0, atLaunch);
 				Double readyBacklog = null;
 				long deadline = launched + this.settings.timeout().toNanos();
@@ -111,7 +111,8 @@ final class ServiceBench {
 					if (readyBacklog == null && service.status(READINESS) == 200) {
 						readyBacklog = (System.nanoTime() - launched) / 1e9;
 					}
-					drain.add(done(rows, queues), this.cpu.snapshot(service.pid()));
+					// done as for the loops: deleted from the queue (after the commit or the dead-letter send)
+					drain.add(load.size() - this.sqs.depth(queues.queueUrl()), this.cpu.snapshot(service.pid()));
 				}
 				String afterDrain = scrape(service);
 				Benchmark.say("    %,.0f messages/s (%,d in %.1f s)", drain.rate(), drain.doneInWindow(), drain.windowSeconds());

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Samples of a drain (messages done so far, CPU so far), taken every {@link #INTERVAL_MILLIS} ms,
- * and what follows from them. Both drains are measured the same way, from the first sample that
- * shows progress to the first that shows all {@code expected} messages done, so the time to start
- * consuming (a JVM, a Spring context) is not counted, and both ends are exact to one interval.
+ * and what follows from them. Every drain is measured the same way, over its warm part: from the
+ * first sample that shows at least {@code warmFrom} of the {@code expected} messages done (and
+ * some progress) to the first that shows all of them done, so the time to start consuming (a JVM,
+ * a Spring context) and the coldest JIT are not counted, and both ends are exact to one interval.
  */
 final class Timeline {
 
@@ -19,9 +20,16 @@ final class Timeline {
 
 	private final List<Sample> samples = new ArrayList<>();
 
+	private final double warmFrom;
+
 	Timeline(long startNanos, long expected) {
+		this(startNanos, expected, 0);
+	}
+
+	Timeline(long startNanos, long expected, double warmFrom) {
 		this.startNanos = startNanos;
 		this.expected = expected;
+		this.warmFrom = warmFrom;
 	}
 
 	void add(long done, CpuMeter.Snapshot cpu) {
@@ -36,9 +44,12 @@ final class Timeline {
 		return this.samples.get(this.samples.size() - 1);
 	}
 
-	/** The first sample with progress, or null when there is none. */
+	/** The first sample with progress past {@code warmFrom}, or null when there is none. */
 	Sample windowStart() {
-		return this.samples.stream().filter((sample) -> sample.done() > 0).findFirst().orElse(null);
+		return this.samples.stream()
+			.filter((sample) -> sample.done() > 0 && sample.done() >= this.warmFrom * this.expected)
+			.findFirst()
+			.orElse(null);
 	}
 
 	/** The first sample with all messages done, or null when they never were. */

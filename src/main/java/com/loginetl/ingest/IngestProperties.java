@@ -40,12 +40,22 @@ public record IngestProperties(@NotBlank String queue, @NotBlank String deadLett
 	 * after it
 	 * @param maxProcessingTime longest time a batch's visibility is extended; a batch still in
 	 * progress then is given up (logged and counted, not deleted) and SQS delivers it again
+	 * @param batchingWindow how long a poll that returned less than a full batch waits before its
+	 * next receive, so that at low traffic batches fill up (zero: not at all); at most this much is
+	 * added to a message's lag
 	 */
 	public record Listener(@Min(1) @Max(10) int maxMessagesPerPoll, @Min(1) int maxConcurrentMessages,
 			@NotNull @DurationMin(seconds = 1) @DurationMax(seconds = 20) Duration pollTimeout,
 			@NotNull Duration shutdownTimeout,
 			@NotNull @DurationMin(seconds = 3) @DurationMax(hours = 12) Duration visibilityTimeout,
-			@NotNull @DurationMin(seconds = 1) @DurationMax(hours = 12) Duration maxProcessingTime) {
+			@NotNull @DurationMin(seconds = 1) @DurationMax(hours = 12) Duration maxProcessingTime,
+			@NotNull @DurationMin(millis = 0) @DurationMax(seconds = 1) Duration batchingWindow) {
+
+		/** Receive calls open at once: the concurrency limit hands out a poll's worth of permits each. */
+		public int pollers() {
+			return (this.maxConcurrentMessages + this.maxMessagesPerPoll - 1) / this.maxMessagesPerPoll;
+		}
+
 	}
 
 }

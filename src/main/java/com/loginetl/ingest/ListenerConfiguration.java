@@ -40,11 +40,13 @@ class ListenerConfiguration {
 				.pollTimeout(listener.pollTimeout())
 				.messageVisibility(listener.visibilityTimeout())
 				// Spring Cloud AWS's default chain (concurrency limit, then throughput), behind a
-				// gate that stops polling while the database cannot take rows.
+				// gate that stops polling while the database cannot take rows, and followed by the
+				// batching window, which delays a receive only once its permits are granted.
 				.backPressureHandlerFactory(BackPressureHandlerFactories.compositeBackPressureHandler(
 						(containerOptions) -> new PauseWhileDatabaseDown(database),
 						BackPressureHandlerFactories.concurrencyLimiterBackPressureHandler(),
-						BackPressureHandlerFactories.throughputBackPressureHandler()))
+						BackPressureHandlerFactories.throughputBackPressureHandler(),
+						(containerOptions) -> new BatchingWindow(listener.batchingWindow(), listener.pollers())))
 				.listenerShutdownTimeout(listener.shutdownTimeout())
 				.acknowledgementShutdownTimeout(listener.shutdownTimeout())
 				// A missing queue is a configuration error; never create one silently.

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Receives batches from the login queue and deletes from it exactly the messages the processor is
- * done with, after their rows are committed or they are in the dead-letter queue.
+ * done with, after their rows are committed or they are in the dead-letter queue. The deletion is
+ * started here and not waited for: {@link PendingDeletions} holds it until it answers.
  */
 @Component
 class LoginEventListener {
@@ -24,9 +25,13 @@ class LoginEventListener {
 
 	private final VisibilityKeeper visibilityKeeper;
 
-	LoginEventListener(LoginBatchProcessor processor, VisibilityKeeper visibilityKeeper) {
+	private final PendingDeletions deletions;
+
+	LoginEventListener(LoginBatchProcessor processor, VisibilityKeeper visibilityKeeper,
+			PendingDeletions deletions) {
 		this.processor = processor;
 		this.visibilityKeeper = visibilityKeeper;
+		this.deletions = deletions;
 	}
 
 	@SqsListener(queueNames = "${logins.queue}", factory = ListenerConfiguration.CONTAINER_FACTORY)
@@ -38,7 +43,7 @@ class LoginEventListener {
 			return;
 		}
 		try {
-			acknowledgement.acknowledge(done);
+			this.deletions.track(acknowledgement.acknowledgeAsync(done), done.size());
 		}
 		catch (RuntimeException ex) {
 			// The rows are committed; redelivered messages will be recognised as duplicates.

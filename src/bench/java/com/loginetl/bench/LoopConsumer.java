@@ -1,0 +1,207 @@
+package com.loginetl.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import com.loginetl.ingest.LoginEvent;
+import com.loginetl.ingest.LoginEventReader;
+import com.loginetl.ingest.ReadResult;
+import com.loginetl.masking.MaskingProperties;
+import com.loginetl.masking.PiiField;
+import com.loginetl.masking.PiiMasker;
+import com.loginetl.support.ElasticMq;
+import org.flywaydb.core.Flyway;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * Main class of the two loops the service is compared with, each in a JVM of its own so that its
+ * CPU can be read from /proc like the service's: {@code raw} receives and deletes (the floor: what
+ * a consumer that does nothing costs), {@code same-work} does the service's work with no framework.
+ * Each of {@code pollers} threads loops on a synchronous AWS SDK v2 client: ReceiveMessage (10, the
+ * service's attributes and visibility), then for {@code same-work}: the service's own reader
+ * (Jackson) and masker (Tink AES-SIV, field name as associated data), one {@code unnest} insert
+ * {@code ON CONFLICT DO NOTHING RETURNING} per batch on the thread's own connection, commit, and
+ * DeleteMessageBatch of the batch; rejected messages are deleted too (no dead-letter send). It
+ * exits when it has deleted {@code expected} messages, or when its standard input closes.
+ * <p>
+ * Arguments: mode, SQS endpoint, queue URL, pollers, expected; for {@code same-work} the JDBC URL,
+ * user and password, and the keyset in the variable {@code LOOP_KEYSET}.
+ */
+public final class LoopConsumer {
+
+	static final String READY_LINE = "READY";
+
+	/**
+	 * The service's statement (NewLoginInsertsImpl), so that both write the same rows the same way.
+	 * A branch that changes the service's insert must change this one with it.
+	 */
+	static final String INSERT = """
+			INSERT INTO user_logins (sqs_message_id, user_id, device_type, masked_ip, masked_device_id,
+			                         locale, app_version, create_date)
+			SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::date[])
+			ON CONFLICT (sqs_message_id) DO NOTHING
+			RETURNING sqs_message_id
+			""";
+
+	private final SqsClient client;
+
+	private final String queueUrl;
+
+	private final PiiMasker masker;
+
+	private final LoginEventReader reader = new LoginEventReader();
+
+	private final AtomicLong deleted = new AtomicLong();
+
+	private LoopConsumer(SqsClient client, String queueUrl, PiiMasker masker) {
+		this.client = client;
+		this.queueUrl = queueUrl;
+		this.masker = masker;
+	}
+
+	public static void main(String[] args) throws Exception {
+		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		String mode = args[0];
+		int pollers = Integer.parseInt(args[3]);
+		long expected = Long.parseLong(args[4]);
+		boolean sameWork = "same-work".equals(mode);
+		SqsClient client = SqsClient.builder()
+			.endpointOverride(URI.create(args[1]))
+			.region(ElasticMq.REGION)
+			.credentialsProvider(StaticCredentialsProvider
+				.create(AwsBasicCredentials.create(ElasticMq.ACCESS_KEY, ElasticMq.SECRET_KEY)))
+			.httpClientBuilder(Apache5HttpClient.builder().maxConnections(pollers + 2))
+			.build();
+		PiiMasker masker = null;
+		List<Connection> connections = new ArrayList<>();
+		if (sameWork) {
+			Flyway.configure()
+				.dataSource(args[5], args[6], args[7])
+				.baselineOnMigrate(true)
+				.baselineVersion("0")
+				.load()
+				.migrate();
+			masker = PiiMasker.from(new MaskingProperties(System.getenv("LOOP_KEYSET"), null, false));
+			for (int i = 0; i < pollers; i++) {
+				Connection connection = DriverManager.getConnection(args[5], args[6], args[7]);
+				connection.setAutoCommit(false);
+				connections.add(connection);
+			}
+		}
+		LoopConsumer loop = new LoopConsumer(client, args[2], masker);
+		Thread stdinWatch = new Thread(LoopConsumer::exitWhenStdinCloses, "stdin-watch");
+		stdinWatch.setDaemon(true);
+		stdinWatch.start();
+		System.out.println(READY_LINE);
+		System.out.flush();
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < pollers; i++) {
+			Connection connection = sameWork ? connections.get(i) : null;
+			Thread thread = new Thread(() -> loop.poll(expected, connection), mode + "-poller-" + (i + 1));
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		System.out.println("DONE " + loop.deleted.get());
+		System.out.flush();
+		System.exit(0);
+	}
+
+	private void poll(long expected, Connection connection) {
+		try (PreparedStatement insert = (connection != null) ? connection.prepareStatement(INSERT) : null) {
+			while (this.deleted.get() < expected) {
+				List<Message> messages = RawDrain.receive(this.client, this.queueUrl);
+				if (messages.isEmpty()) {
+					continue;
+				}
+				if (insert != null) {
+					store(messages, connection, insert);
+				}
+				this.deleted.addAndGet(RawDrain.delete(this.client, this.queueUrl, messages));
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("The same-work loop's insert failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	// read, mask, one insert, commit: the messages of the batch may then be deleted
+	private void store(List<Message> messages, Connection connection, PreparedStatement insert) throws SQLException {
+		int size = messages.size();
+		List<String[]> columns = new ArrayList<>(8);
+		for (int c = 0; c < 8; c++) {
+			columns.add(new String[size]);
+		}
+		int rows = 0;
+		for (Message message : messages) {
+			ReadResult result = this.reader.read(message.body());
+			if (!(result instanceof ReadResult.Valid valid)) {
+				continue;
+			}
+			LoginEvent event = valid.event();
+			Instant sentAt = Instant.ofEpochMilli(
+					Long.parseLong(message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP)));
+			columns.get(0)[rows] = message.messageId();
+			columns.get(1)[rows] = event.userId();
+			columns.get(2)[rows] = event.deviceType();
+			columns.get(3)[rows] = this.masker.mask(PiiField.IP, event.ip());
+			columns.get(4)[rows] = this.masker.mask(PiiField.DEVICE_ID, event.deviceId());
+			columns.get(5)[rows] = event.locale();
+			columns.get(6)[rows] = event.appVersion();
+			columns.get(7)[rows] = sentAt.atZone(ZoneOffset.UTC).toLocalDate().toString();
+			rows++;
+		}
+		if (rows == 0) {
+			return;
+		}
+		for (int c = 0; c < 8; c++) {
+			String[] column = (rows == size) ? columns.get(c) : Arrays.copyOf(columns.get(c), rows);
+			Array array = connection.createArrayOf("text", column);
+			insert.setArray(c + 1, array);
+		}
+		Set<String> inserted = new HashSet<>();
+		try (ResultSet returned = insert.executeQuery()) {
+			while (returned.next()) {
+				inserted.add(returned.getString(1));
+			}
+		}
+		connection.commit();
+	}
+
+	private static void exitWhenStdinCloses() {
+		try {
+			while (System.in.read() != -1) {
+				// nothing is sent; this only waits for the end of the stream
+			}
+		}
+		catch (IOException ex) {
+			// the benchmark is gone either way
+		}
+		System.exit(2);
+	}
+
+}
