@@ -97,7 +97,7 @@ class DeadLetterToolIT {
 		assertThat(queues.inFlight(queues.deadLetterQueueUrl())).isZero();
 
 		// What reached the source queue: bodies unchanged, redriven_from naming the original.
-		List<Message> sent = peek(queues);
+		List<Message> sent = peek(queues, queues.queueUrl());
 		assertThat(sent).allSatisfy((message) -> assertThat(preloaded.bodies().get(
 				message.messageAttributes().get("redriven_from").stringValue())).isEqualTo(message.body()));
 		Set<String> originals = new HashSet<>();
@@ -130,6 +130,11 @@ class DeadLetterToolIT {
 				.pollInterval(Duration.ofMillis(250))
 				.until(() -> queues.sourceDepth() == 0 && queues.waiting(queues.deadLetterQueueUrl()) == 1300);
 		}
+		// Rejected again, they are dead letters again under the ids of their original messages.
+		Set<String> deadLetterSources = new HashSet<>();
+		peek(queues, queues.deadLetterQueueUrl()).forEach((message) -> deadLetterSources
+			.add(message.messageAttributes().get("source_message_id").stringValue()));
+		assertThat(deadLetterSources).hasSize(1300).isEqualTo(preloaded.otherOriginals());
 		Run after = runInProcess(scenario, "dlq", "stats");
 		assertThat(after.out()).containsPattern("not_json\\s+650\\b")
 			.containsPattern("total\\s+1300\\b")
@@ -145,6 +150,7 @@ class DeadLetterToolIT {
 		List<String[]> deadLetters = new ArrayList<>();
 		Map<String, String> bodies = new HashMap<>();
 		Set<String> fixed = new HashSet<>();
+		Set<String> others = new HashSet<>();
 		for (int i = 0; i < 600; i++) {
 			String original = UUID.randomUUID().toString();
 			String body = SampleEvents.event("redriven-" + i, "2.3.0", "ios", PII_MARKER + (i % 250), "EN", "d-" + i);
@@ -161,6 +167,7 @@ class DeadLetterToolIT {
 			String body = notJson ? "{\"user_id\": \"u" + i + "\", \"ip\": \"" + PII_MARKER + "1\""
 					: "{\"user_id\": " + i + ", \"ip\": \"" + PII_MARKER + "2\"}";
 			bodies.put(original, body);
+			others.add(original);
 			deadLetters.add(new String[] { body, notJson ? "not_json" : "wrong_type:user_id", original });
 		}
 		java.util.Collections.shuffle(deadLetters, new java.util.Random(10));
@@ -178,23 +185,23 @@ class DeadLetterToolIT {
 			assertThat(sqs.sendMessageBatch((request) -> request.queueUrl(queues.deadLetterQueueUrl()).entries(entries))
 				.failed()).isEmpty();
 		}
-		return new DeadLetters(bodies, fixed);
+		return new DeadLetters(bodies, fixed, others);
 	}
 
-	/** Every message on the source queue, left there (received, then made visible again). */
-	private static List<Message> peek(TestQueues queues) {
+	/** Every message on a queue, left there (received, then made visible again). */
+	private static List<Message> peek(TestQueues queues, String url) {
 		SqsClient sqs = queues.sqs().client();
 		Map<String, Message> seen = new HashMap<>();
 		List<Message> batch;
 		do {
-			batch = sqs.receiveMessage((request) -> request.queueUrl(queues.queueUrl())
+			batch = sqs.receiveMessage((request) -> request.queueUrl(url)
 				.maxNumberOfMessages(10)
 				.visibilityTimeout(60)
 				.messageAttributeNames("All")).messages();
 			batch.forEach((message) -> seen.put(message.messageId(), message));
 		}
 		while (!batch.isEmpty());
-		seen.values().forEach((message) -> sqs.changeMessageVisibility((request) -> request.queueUrl(queues.queueUrl())
+		seen.values().forEach((message) -> sqs.changeMessageVisibility((request) -> request.queueUrl(url)
 			.receiptHandle(message.receiptHandle())
 			.visibilityTimeout(0)));
 		return new ArrayList<>(seen.values());
@@ -235,8 +242,8 @@ class DeadLetterToolIT {
 	record Run(int exit, String out, String err) {
 	}
 
-	/** What was preloaded: each original's body, and the originals of the fixed reason. */
-	record DeadLetters(Map<String, String> bodies, Set<String> fixedOriginals) {
+	/** What was preloaded: each original's body, the originals of the fixed reason and the others. */
+	record DeadLetters(Map<String, String> bodies, Set<String> fixedOriginals, Set<String> otherOriginals) {
 	}
 
 }
