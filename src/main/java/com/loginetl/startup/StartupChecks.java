@@ -12,9 +12,9 @@ import org.springframework.core.SpringProperties;
 /**
  * Checks, while the context is created and before Flyway migrates the schema or the web server
  * listens, that every {@code logins.*} setting binds and is valid, that the database takes the
- * service's login and that both queues exist. A mistake in these settings therefore changes nothing
- * and fails in seconds, with a report that names the setting ({@link StartupCheckFailureAnalyzer},
- * {@link LoginsPropertyFailureAnalyzer}).
+ * service's login and that both queues exist. A mistake in these settings therefore changes nothing:
+ * start-up fails before the migration, with a report that names the setting
+ * ({@link StartupCheckFailureAnalyzer}, {@link LoginsPropertyFailureAnalyzer}).
  * <p>
  * A context that is refreshed only to be closed again ({@code -Dspring.context.exit=onRefresh}, as
  * in the class-data-sharing training run of the Dockerfile) never processes a message and has
@@ -55,7 +55,8 @@ class StartupChecks implements InitializingBean {
 	private void bindEverySetting() {
 		for (String name : this.beans.getBeanNamesForAnnotation(ConfigurationProperties.class)) {
 			ConfigurationProperties settings = this.beans.findAnnotationOnBean(name, ConfigurationProperties.class);
-			if (settings != null && settings.prefix().concat(settings.value()).startsWith(SETTINGS_PREFIX)) {
+			String prefix = (settings != null) ? settings.prefix().concat(settings.value()) : "";
+			if (prefix.equals(SETTINGS_PREFIX) || prefix.startsWith(SETTINGS_PREFIX + ".")) {
 				this.beans.getBean(name);
 			}
 		}
