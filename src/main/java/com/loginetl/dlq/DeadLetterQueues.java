@@ -38,8 +38,8 @@ final class DeadLetterQueues {
 	/** SQS takes at most 256 KiB of bodies and attributes in one send. */
 	private static final int MAX_BATCH_BYTES = 256 * 1024;
 
-	/** Room for the redriven_from attribute: name, type and a message id as value. */
-	private static final int ATTRIBUTE_ALLOWANCE = 128;
+	/** Room for the redriven_from and source_sent_timestamp attributes: names, types and values. */
+	private static final int ATTRIBUTE_ALLOWANCE = 192;
 
 	private static final int READ_RETRIES = 4;
 
@@ -88,7 +88,8 @@ final class DeadLetterQueues {
 				.waitTimeSeconds(RECEIVE_WAIT_SECONDS)
 				.visibilityTimeout((int) visibility.toSeconds())
 				.messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)
-				.messageAttributeNames(DeadLetterAttributes.REASON, DeadLetterAttributes.SOURCE_MESSAGE_ID)),
+				.messageAttributeNames(DeadLetterAttributes.REASON, DeadLetterAttributes.SOURCE_MESSAGE_ID,
+						DeadLetterAttributes.SOURCE_SENT_TIMESTAMP)),
 					this.timeout.plusSeconds(RECEIVE_WAIT_SECONDS))
 				.thenApply((response) -> response.messages().stream().map(DeadLetter::of).toList()));
 		}
@@ -138,10 +139,9 @@ final class DeadLetterQueues {
 				entries.add(SendMessageBatchRequestEntry.builder()
 					.id(Integer.toString(i))
 					.messageBody(batch.get(i).body())
-					.messageAttributes(Map.of(DeadLetterAttributes.REDRIVEN_FROM, MessageAttributeValue.builder()
-						.dataType("String")
-						.stringValue(batch.get(i).original())
-						.build()))
+					.messageAttributes(Map.of(DeadLetterAttributes.REDRIVEN_FROM, text(batch.get(i).original()),
+							DeadLetterAttributes.SOURCE_SENT_TIMESTAMP,
+							text(Long.toString(batch.get(i).originalSentAt().toEpochMilli()))))
 					.build());
 			}
 			return this.sqs.sendMessageBatch((request) -> request.queueUrl(this.sourceQueueUrl).entries(entries))
@@ -256,6 +256,10 @@ final class DeadLetterQueues {
 
 	private static <T> CompletableFuture<T> bounded(CompletableFuture<T> call, Duration timeout) {
 		return call.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private static MessageAttributeValue text(String value) {
+		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
 	}
 
 }

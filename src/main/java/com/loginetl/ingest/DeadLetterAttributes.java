@@ -19,6 +19,14 @@ public final class DeadLetterAttributes {
 	 */
 	public static final String REDRIVEN_FROM = "redriven_from";
 
+	/**
+	 * On a dead letter, and on a message {@code dlq redrive} sent back: the original message's
+	 * {@code SentTimestamp} (epoch milliseconds). A redriven row's {@code create_date} comes from it,
+	 * so that the row's key, {@code (sqs_message_id, create_date)}, is the same on whatever day the
+	 * dead letter is sent back.
+	 */
+	public static final String SOURCE_SENT_TIMESTAMP = "source_sent_timestamp";
+
 	/** The {@code sqs_message_id} column's width; a longer {@link #REDRIVEN_FROM} is not an id. */
 	static final int MAX_ID_LENGTH = 128;
 

@@ -131,7 +131,9 @@ class DeadLetters {
 				.id(Integer.toString(i))
 				.messageBody(rejection.message().body())
 				.messageAttributes(Map.of(DeadLetterAttributes.REASON, text(rejection.reason()),
-						DeadLetterAttributes.SOURCE_MESSAGE_ID, text(rejection.message().messageId())))
+						DeadLetterAttributes.SOURCE_MESSAGE_ID, text(rejection.message().messageId()),
+						DeadLetterAttributes.SOURCE_SENT_TIMESTAMP,
+						text(Long.toString(rejection.message().originalSentAt().toEpochMilli()))))
 				.build());
 		}
 		return this.sqs.sendMessageBatch((request) -> request.queueUrl(url).entries(entries))

@@ -56,7 +56,7 @@ class ListenerConfiguration {
 				// Only the attribute dlq redrive sets is asked for: all of them would let one named
 				// like a listener header (Sqs_RawMessageId, Sqs_ReceiptHandle) pose as it, since the
 				// header mapper copies attributes before its own headers.
-				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM))
+				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM, DeadLetterAttributes.SOURCE_SENT_TIMESTAMP))
 				.messageConverter(bodyAsString()))
 			.build();
 	}

@@ -137,7 +137,7 @@ public class LoginBatchProcessor {
 	private UserLogin toRow(ReceivedMessage received, LoginEvent event) {
 		return new UserLogin(null, received.messageId(), event.userId(), event.deviceType(),
 				this.masker.mask(PiiField.IP, event.ip()), this.masker.mask(PiiField.DEVICE_ID, event.deviceId()),
-				this.masker.mask(PiiField.IP_NETWORK, event.ip()), event.locale(), event.appVersion(), received.sentAt().atZone(ZoneOffset.UTC).toLocalDate());
+				this.masker.mask(PiiField.IP_NETWORK, event.ip()), event.locale(), event.appVersion(), received.originalSentAt().atZone(ZoneOffset.UTC).toLocalDate());
 	}
 
 }

@@ -69,11 +69,11 @@ class DeadLetterToolTest {
 
 	@Test
 	void aDeadLetterNeverShowsItsBody() {
-		DeadLetter deadLetter = new DeadLetter("id-1", "receipt", "not_json", "source-1", null, "{\"ip\": \"10.1.2.3\"");
+		DeadLetter deadLetter = new DeadLetter("id-1", "receipt", "not_json", "source-1", null, null, "{\"ip\": \"10.1.2.3\"");
 		assertThat(deadLetter.toString()).doesNotContain("10.1.2.3").contains("id-1", "not_json", "source-1");
 		assertThat(deadLetter.withoutBody().body()).isNull();
 		assertThat(deadLetter.original()).isEqualTo("source-1");
-		assertThat(new DeadLetter("id-2", "r", "x", null, null, "b").original()).isEqualTo("id-2");
+		assertThat(new DeadLetter("id-2", "r", "x", null, null, null, "b").original()).isEqualTo("id-2");
 	}
 
 }

@@ -86,6 +86,42 @@ class LoginBatchProcessorIT {
 		assertThat(this.meters.counter("logins.duplicates").count() - duplicatesBefore).isEqualTo(1);
 	}
 
+	/**
+	 * A dead letter carries its original's SentTimestamp, and {@code dlq redrive} passes it on with
+	 * {@code redriven_from}: however many copies are sent back, on whatever days, their key is the
+	 * original's id and the original's date, so they make one row.
+	 */
+	@Test
+	void redrivenCopiesOnLaterDaysMakeOneRowDatedByTheOriginal() {
+		this.jdbc.sql("CREATE TABLE IF NOT EXISTS user_logins_2022_03 PARTITION OF user_logins "
+				+ "FOR VALUES FROM ('2022-03-01') TO ('2022-04-01')").update();
+		String user = "redriven-" + UUID.randomUUID();
+		String original = "original-" + user;
+		Instant originalSent = Instant.parse("2022-03-14T23:59:00Z");
+		// A body the reader refuses first is dead-lettered with the original's id and SentTimestamp.
+		this.processor.process(List.of(message(original, "{\"user_id\": null}", originalSent, originalSent)));
+		assertThat(this.queues.takeDeadLetters(1)).singleElement().satisfies((dead) -> {
+			assertThat(dead.messageAttributes().get(DeadLetterAttributes.SOURCE_MESSAGE_ID).stringValue())
+				.isEqualTo(original);
+			assertThat(dead.messageAttributes().get(DeadLetterAttributes.SOURCE_SENT_TIMESTAMP).stringValue())
+				.isEqualTo(Long.toString(originalSent.toEpochMilli()));
+		});
+
+		String body = SampleEvents.event(user, "2.3.0", "ios", "10.0.0.1", "EN", "123-45-6789");
+		double duplicatesBefore = this.meters.counter("logins.duplicates").count();
+		for (String resent : List.of("2022-03-20T10:00:00Z", "2022-04-02T08:00:00Z")) {
+			Instant at = Instant.parse(resent);
+			assertThat(this.processor.process(List.of(redriven("copy-" + resent + "-" + user, original, originalSent,
+					body, at)))).hasSize(1);
+		}
+
+		assertThat(this.jdbc.sql("SELECT sqs_message_id || ' ' || create_date FROM user_logins WHERE user_id = ?")
+			.param(user)
+			.query(String.class)
+			.list()).containsExactly(original + " 2022-03-14");
+		assertThat(this.meters.counter("logins.duplicates").count() - duplicatesBefore).isEqualTo(1);
+	}
+
 	@Test
 	void aRowTheDatabaseRefusesGoesToTheDeadLetterQueueAndTheRestOfItsBatchIsWritten() {
 		String user = "batch-" + UUID.randomUUID();
@@ -159,6 +195,15 @@ class LoginBatchProcessorIT {
 
 	private static org.springframework.messaging.Message<String> message(String id, Instant sent, String body) {
 		return message(id, body, sent, Instant.now());
+	}
+
+	/** A message as {@code dlq redrive} sends it back: a new id, the original's id and SentTimestamp. */
+	private static org.springframework.messaging.Message<String> redriven(String id, String original,
+			Instant originalSent, String body, Instant sent) {
+		return MessageBuilder.fromMessage(message(id, body, sent, sent))
+			.setHeader(DeadLetterAttributes.REDRIVEN_FROM, original)
+			.setHeader(DeadLetterAttributes.SOURCE_SENT_TIMESTAMP, Long.toString(originalSent.toEpochMilli()))
+			.build();
 	}
 
 	private static org.springframework.messaging.Message<String> message(String id, String body, Instant sent,
