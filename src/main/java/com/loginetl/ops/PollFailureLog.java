@@ -17,12 +17,13 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs failed polls of the queue like an expected fault. Spring Cloud AWS logs every failed poll
- * at ERROR with its stack trace (about 65 lines, several a minute while SQS is away); this filter
- * lets the first of a run of failures through as one WARN with the cause's class, one more every
- * {@link #REMINDER_INTERVAL} while they go on, and drops the rest. With the container's logger at
- * DEBUG every failure is logged as before. A run ends after {@link #QUIET_AFTER} without a
- * failure; the {@code sqs} health check logs when SQS answers again.
+ * Logs an unreachable SQS like an expected fault. Spring Cloud AWS logs every failed poll at ERROR
+ * with its stack trace (about 65 lines, several a minute while SQS is away); this filter turns the
+ * first of a run of failures into one WARN with the cause's class, writes one more every
+ * {@link #REMINDER_INTERVAL} while they go on, and drops the rest. It also drops Spring Cloud
+ * AWS's ERROR for a failed deletion, which the listener logs itself as a WARN with the count and
+ * what follows. With those loggers at DEBUG everything is logged as before. A run ends after
+ * {@link #QUIET_AFTER} without a failure; the {@code sqs} health check logs when SQS answers again.
  */
 @Component
 class PollFailureLog extends TurboFilter implements DisposableBean {
@@ -32,6 +33,11 @@ class PollFailureLog extends TurboFilter implements DisposableBean {
 	static final String SOURCE_LOGGER = "io.awspring.cloud.sqs.listener.source.AbstractPollingMessageSource";
 
 	static final String POLL_ERROR = "Error polling for messages in queue {}.";
+
+	static final String ACKNOWLEDGEMENT_LOGGER =
+			"io.awspring.cloud.sqs.listener.acknowledgement.SqsAcknowledgementExecutor";
+
+	static final String ACKNOWLEDGEMENT_ERROR = "Error acknowledging in queue {} messages {} in {}ms";
 
 	static final Duration REMINDER_INTERVAL = Duration.ofMinutes(5);
 
@@ -59,9 +65,19 @@ class PollFailureLog extends TurboFilter implements DisposableBean {
 	@Override
 	public FilterReply decide(Marker marker, ch.qos.logback.classic.Logger logger, Level level, String format,
 			Object[] params, Throwable failure) {
-		if (failure == null || !POLL_ERROR.equals(format) || !SOURCE_LOGGER.equals(logger.getName())
-				|| logger.isDebugEnabled()) {
+		if (level != Level.ERROR || logger.isDebugEnabled()) {
 			return FilterReply.NEUTRAL;
+		}
+		if (ACKNOWLEDGEMENT_ERROR.equals(format) && ACKNOWLEDGEMENT_LOGGER.equals(logger.getName())) {
+			return FilterReply.DENY;
+		}
+		if (!POLL_ERROR.equals(format) || !SOURCE_LOGGER.equals(logger.getName())) {
+			return FilterReply.NEUTRAL;
+		}
+		// SLF4J passes the exception as the last argument, not as the throwable.
+		if (failure == null && params != null && params.length > 0
+				&& params[params.length - 1] instanceof Throwable last) {
+			failure = last;
 		}
 		String queue = (params != null && params.length > 0) ? String.valueOf(params[0]) : "?";
 		Instant now = this.clock.instant();
@@ -81,11 +97,11 @@ class PollFailureLog extends TurboFilter implements DisposableBean {
 		}
 		if (first) {
 			log.warn("Polling {} fails ({}); Spring Cloud AWS backs off and polls again", queue,
-					BackgroundCheck.describe(failure));
+					failure == null ? "?" : BackgroundCheck.describe(failure));
 		}
 		else {
 			log.warn("Polling {} still fails ({}); {} more failed polls since the last line", queue,
-					BackgroundCheck.describe(failure), droppedSoFar);
+					failure == null ? "?" : BackgroundCheck.describe(failure), droppedSoFar);
 		}
 		return FilterReply.DENY;
 	}
