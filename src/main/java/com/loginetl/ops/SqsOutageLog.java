@@ -3,6 +3,7 @@ package com.loginetl.ops;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -21,23 +22,25 @@ import org.springframework.stereotype.Component;
  * with its stack trace (about 65 lines, several a minute while SQS is away); this filter turns the
  * first of a run of failures into one WARN with the cause's class, writes one more every
  * {@link #REMINDER_INTERVAL} while they go on, and drops the rest. It also drops Spring Cloud
- * AWS's ERROR for a failed deletion, which the listener logs itself as a WARN with the count and
+ * AWS's two ERRORs for a failed deletion, which the listener logs itself as a WARN with the count and
  * what follows. With those loggers at DEBUG everything is logged as before. A run ends after
  * {@link #QUIET_AFTER} without a failure; the {@code sqs} health check logs when SQS answers again.
  */
 @Component
-class PollFailureLog extends TurboFilter implements DisposableBean {
+class SqsOutageLog extends TurboFilter implements DisposableBean {
 
-	private static final Logger log = LoggerFactory.getLogger(PollFailureLog.class);
+	private static final Logger log = LoggerFactory.getLogger(SqsOutageLog.class);
 
 	static final String SOURCE_LOGGER = "io.awspring.cloud.sqs.listener.source.AbstractPollingMessageSource";
 
 	static final String POLL_ERROR = "Error polling for messages in queue {}.";
 
-	static final String ACKNOWLEDGEMENT_LOGGER =
-			"io.awspring.cloud.sqs.listener.acknowledgement.SqsAcknowledgementExecutor";
-
-	static final String ACKNOWLEDGEMENT_ERROR = "Error acknowledging in queue {} messages {} in {}ms";
+	/** Spring Cloud AWS's ERRORs for a failed deletion, by logger: one from the executor, one from the processor. */
+	static final Map<String, String> ACKNOWLEDGEMENT_ERRORS = Map.of(
+			"io.awspring.cloud.sqs.listener.acknowledgement.SqsAcknowledgementExecutor",
+			"Error acknowledging in queue {} messages {} in {}ms",
+			"io.awspring.cloud.sqs.listener.acknowledgement.AbstractOrderingAcknowledgementProcessor",
+			"Acknowledgement processing has thrown an error for messages {} in {}");
 
 	static final Duration REMINDER_INTERVAL = Duration.ofMinutes(5);
 
@@ -53,7 +56,7 @@ class PollFailureLog extends TurboFilter implements DisposableBean {
 
 	private int dropped;
 
-	PollFailureLog() {
+	SqsOutageLog() {
 		ILoggerFactory factory = LoggerFactory.getILoggerFactory();
 		this.context = (factory instanceof LoggerContext logback) ? logback : null;
 		if (this.context != null) {
@@ -68,7 +71,7 @@ class PollFailureLog extends TurboFilter implements DisposableBean {
 		if (level != Level.ERROR || logger.isDebugEnabled()) {
 			return FilterReply.NEUTRAL;
 		}
-		if (ACKNOWLEDGEMENT_ERROR.equals(format) && ACKNOWLEDGEMENT_LOGGER.equals(logger.getName())) {
+		if (format != null && format.equals(ACKNOWLEDGEMENT_ERRORS.get(logger.getName()))) {
 			return FilterReply.DENY;
 		}
 		if (!POLL_ERROR.equals(format) || !SOURCE_LOGGER.equals(logger.getName())) {
