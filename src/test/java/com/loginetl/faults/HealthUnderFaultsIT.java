@@ -92,6 +92,8 @@ class HealthUnderFaultsIT {
 			readinessTimes.add(timed(service, "/actuator/health/readiness", readiness, state));
 			livenessTimes.add(timed(service, "/actuator/health/liveness", 200, state));
 		}
+		System.out.printf("Health answers, %s: readiness p99 %d ms, liveness p99 %d ms%n", state,
+				p99(readinessTimes).toMillis(), p99(livenessTimes).toMillis());
 		assertThat(p99(readinessTimes)).as("p99 of readiness answers, %s", state).isLessThan(P99_LIMIT);
 		assertThat(p99(livenessTimes)).as("p99 of liveness answers, %s", state).isLessThan(P99_LIMIT);
 	}
