@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoisonFloodIT {
 
 	/**
-	 * Measured 2026-12-01 on the 2-core test machine: about 300 MiB in either run. The bound leaves
-	 * a third for a busier machine and another JDK build; a service that held the queue (12,000
-	 * bodies of about 150 bytes each as Java objects, several MiB) would not fit the heap cap anyway.
+	 * Measured 2026-12-01 on the 2-core test machine under heavy load: 289 MiB with 4,000
+	 * messages, 283 MiB with 12,000. The bound leaves about a third for another JDK build or
+	 * machine; a heap that grew with the queue would end in an OutOfMemoryError under the cap first.
 	 */
 	private static final long PEAK_RSS_MIB = 400;
 
