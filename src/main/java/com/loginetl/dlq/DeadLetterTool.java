@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
+import com.loginetl.ToolContext;
 import com.loginetl.ingest.IngestProperties;
 import com.loginetl.ingest.QueueUrls;
 import io.awspring.cloud.autoconfigure.core.AwsAutoConfiguration;
@@ -16,9 +16,6 @@ import io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration;
 import io.awspring.cloud.autoconfigure.sqs.SqsAutoConfiguration;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.convert.DurationStyle;
@@ -191,15 +188,7 @@ public final class DeadLetterTool {
 	}
 
 	private static ConfigurableApplicationContext context(ConfigurableEnvironment environment, List<String> args) {
-		SpringApplication application = new SpringApplication(DeadLetterContext.class);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setBannerMode(Banner.Mode.OFF);
-		application.setLogStartupInfo(false);
-		application.setRegisterShutdownHook(false);
-		application.setEnvironment(environment);
-		// The console is for the tool's progress; warnings and errors still show.
-		application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
-		return application.run(args.toArray(String[]::new));
+		return ToolContext.start(DeadLetterContext.class, environment, args);
 	}
 
 	private static String rootMessage(Throwable ex) {

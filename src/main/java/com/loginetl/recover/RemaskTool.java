@@ -4,18 +4,15 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import javax.sql.DataSource;
 
+import com.loginetl.ToolContext;
 import com.loginetl.masking.MaskingKeyException;
 import com.loginetl.masking.MaskingMode;
 import com.loginetl.masking.MaskingProperties;
 import com.loginetl.masking.PiiMasker;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -158,15 +155,7 @@ final class RemaskTool {
 	}
 
 	private static ConfigurableApplicationContext context(ConfigurableEnvironment environment, List<String> args) {
-		SpringApplication application = new SpringApplication(RemaskContext.class);
-		application.setWebApplicationType(WebApplicationType.NONE);
-		application.setBannerMode(Banner.Mode.OFF);
-		application.setLogStartupInfo(false);
-		application.setRegisterShutdownHook(false);
-		application.setEnvironment(environment);
-		// The console is for the tool's progress; warnings and errors still show.
-		application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
-		return application.run(args.toArray(String[]::new));
+		return ToolContext.start(RemaskContext.class, environment, args);
 	}
 
 	private static long percent(long done, long total) {
