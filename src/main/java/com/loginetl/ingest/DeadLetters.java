@@ -36,8 +36,8 @@ class DeadLetters {
 
 	private static final int MAX_BATCH_BYTES = 256 * 1024;
 
-	/** Room for the two attributes: names, types and a message id as value. */
-	private static final int ATTRIBUTES_ALLOWANCE = 256;
+	/** Room for the three attributes: names, types, a reason, a message id and a timestamp. */
+	private static final int ATTRIBUTES_ALLOWANCE = 320;
 
 	private final SqsAsyncClient sqs;
 
