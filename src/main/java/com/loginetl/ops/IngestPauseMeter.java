@@ -32,6 +32,8 @@ public class IngestPauseMeter implements MeterBinder {
 	public void bindTo(MeterRegistry registry) {
 		TimeGauge.builder("logins.ingest.paused", this, TimeUnit.MILLISECONDS, IngestPauseMeter::pausedMillis)
 			.description("How long consumption has been paused for a database outage; 0 while it runs")
+			// Micrometer holds a gauge's object weakly: the gauge must not turn NaN once this is collected.
+			.strongReference(true)
 			.register(registry);
 	}
 
