@@ -183,6 +183,7 @@ public final class LoopConsumer {
 			Array array = connection.createArrayOf("text", column);
 			insert.setArray(c + 1, array);
 		}
+		// the service reads which rows were new (the others are redeliveries); so does the loop
 		Set<String> inserted = new HashSet<>();
 		try (ResultSet returned = insert.executeQuery()) {
 			while (returned.next()) {

@@ -178,6 +178,9 @@ final class ServiceBench {
 		environment.put("LOGINS_MASKING_KEYSET", Keysets.generate());
 		// the Actuator port on the loopback interface only, like everything else here
 		environment.put("SERVER_ADDRESS", "127.0.0.1");
+		// The start-up check of the dead-letter queue timed out at the default 5 s on a machine with
+		// a load average of 30; the setting bounds dead-letter sends and checks only, not polling.
+		environment.putIfAbsent("LOGINS_SQS_TIMEOUT", "30s");
 		return environment;
 	}
 

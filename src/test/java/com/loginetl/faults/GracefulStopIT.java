@@ -26,6 +26,9 @@ class GracefulStopIT {
 		// Long enough that a message left in flight would still be invisible when the test looks.
 		scenario.environment().put("LOGINS_LISTENER_VISIBILITY_TIMEOUT", "60s");
 		scenario.environment().put("LOGINS_LISTENER_SHUTDOWN_TIMEOUT", "20s");
+		// The start-up check of the dead-letter queue must not time out on a heavily loaded machine
+		// (it was seen to, at the default 5 s, with a load average of 30 on two cores).
+		scenario.environment().put("LOGINS_SQS_TIMEOUT", "30s");
 
 		try (ServiceProcess service = scenario.startService()) {
 			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> workload.rows() >= 500);
