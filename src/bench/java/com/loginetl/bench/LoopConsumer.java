@@ -25,6 +25,7 @@ import com.loginetl.ingest.ReadResult;
 import com.loginetl.masking.MaskingProperties;
 import com.loginetl.masking.PiiField;
 import com.loginetl.masking.PiiMasker;
+import com.loginetl.storage.NewLoginInsertsImpl;
 import com.loginetl.support.ElasticMq;
 import org.flywaydb.core.Flyway;
 import org.slf4j.LoggerFactory;
@@ -53,17 +54,11 @@ public final class LoopConsumer {
 
 	static final String READY_LINE = "READY";
 
-	/**
-	 * The service's statement (NewLoginInsertsImpl), so that both write the same rows the same way.
-	 * A branch that changes the service's insert must change this one with it.
-	 */
-	static final String INSERT = """
-			INSERT INTO user_logins (sqs_message_id, user_id, device_type, masked_ip, masked_device_id,
-			                         locale, app_version, create_date)
-			SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::date[])
-			ON CONFLICT (sqs_message_id) DO NOTHING
-			RETURNING sqs_message_id
-			""";
+	/** The service's own statement, so that both write the same rows the same way. */
+	static final String INSERT = NewLoginInsertsImpl.INSERT;
+
+	/** Its columns, in its order: message id, user, device type, the three tokens, locale, version, date. */
+	private static final int COLUMNS = 9;
 
 	private final SqsClient client;
 
@@ -152,8 +147,8 @@ public final class LoopConsumer {
 	// read, mask, one insert, commit: the messages of the batch may then be deleted
 	private void store(List<Message> messages, Connection connection, PreparedStatement insert) throws SQLException {
 		int size = messages.size();
-		List<String[]> columns = new ArrayList<>(8);
-		for (int c = 0; c < 8; c++) {
+		List<String[]> columns = new ArrayList<>(COLUMNS);
+		for (int c = 0; c < COLUMNS; c++) {
 			columns.add(new String[size]);
 		}
 		int rows = 0;
@@ -170,15 +165,16 @@ public final class LoopConsumer {
 			columns.get(2)[rows] = event.deviceType();
 			columns.get(3)[rows] = this.masker.mask(PiiField.IP, event.ip());
 			columns.get(4)[rows] = this.masker.mask(PiiField.DEVICE_ID, event.deviceId());
-			columns.get(5)[rows] = event.locale();
-			columns.get(6)[rows] = event.appVersion();
-			columns.get(7)[rows] = sentAt.atZone(ZoneOffset.UTC).toLocalDate().toString();
+			columns.get(5)[rows] = this.masker.mask(PiiField.IP_NETWORK, event.ip());
+			columns.get(6)[rows] = event.locale();
+			columns.get(7)[rows] = event.appVersion();
+			columns.get(8)[rows] = sentAt.atZone(ZoneOffset.UTC).toLocalDate().toString();
 			rows++;
 		}
 		if (rows == 0) {
 			return;
 		}
-		for (int c = 0; c < 8; c++) {
+		for (int c = 0; c < COLUMNS; c++) {
 			String[] column = (rows == size) ? columns.get(c) : Arrays.copyOf(columns.get(c), rows);
 			Array array = connection.createArrayOf("text", column);
 			insert.setArray(c + 1, array);

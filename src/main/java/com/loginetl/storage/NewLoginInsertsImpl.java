@@ -18,11 +18,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * {@code create_date} comes from the message's {@code SentTimestamp}, which every redelivery of it
  * carries unchanged, so a redelivery on a later day meets the row of the first delivery.
  * <p>
- * Public so that the table benchmark (src/bench) times this very statement.
+ * Public, with its statement, so that the benchmarks (src/bench) time this very statement.
  */
 public class NewLoginInsertsImpl implements NewLoginInserts {
 
-	private static final String INSERT = """
+	/** The statement: nine text arrays, one per column; returns the ids of the rows it added. */
+	public static final String INSERT = """
 			INSERT INTO user_logins (sqs_message_id, user_id, device_type, masked_ip, masked_device_id,
 			                         masked_ip_network, locale, app_version, create_date)
 			SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
