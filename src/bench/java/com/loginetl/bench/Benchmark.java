@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The benchmark of issue 6, one command ({@code mvn -Pbench verify}): how close the service gets to
+ * The benchmark, one command ({@code mvn -Pbench verify}): how close the service gets to
  * the queue's own limit on this machine. Each run measures (a) a plain SDK loop draining a
  * preloaded queue, (b) the packaged service draining the same kind of load into PostgreSQL, then
  * the service under a steady paced load; it prints the figures, and writes them as JSON with a
