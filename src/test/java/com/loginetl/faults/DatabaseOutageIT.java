@@ -88,7 +88,7 @@ class DatabaseOutageIT {
 		}
 	}
 
-	/** Readiness is DOWN, names the ingest as paused because the database is unavailable, and {@code db} as DOWN. */
+	/** Readiness is DOWN, names the ingest as paused because the database is unavailable, and {@code database} as DOWN. */
 	private static void assertIngestPaused(ServiceProcess service) throws Exception {
 		var response = service.get("/actuator/health/readiness");
 		assertThat(response.statusCode()).as("readiness status").isEqualTo(503);
@@ -96,8 +96,8 @@ class DatabaseOutageIT {
 		assertThat(ingest.path("status").asString()).as("ingest in %s", response.body()).isEqualTo("DOWN");
 		assertThat(ingest.path("details").path("paused").asString()).as("ingest in %s", response.body())
 			.startsWith("database unavailable");
-		assertThat(JSON.readTree(response.body()).path("components").path("db").path("status").asString())
-			.as("db in %s", response.body())
+		assertThat(JSON.readTree(response.body()).path("components").path("database").path("status").asString())
+			.as("database in %s", response.body())
 			.isEqualTo("DOWN");
 	}
 

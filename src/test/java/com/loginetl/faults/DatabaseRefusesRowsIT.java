@@ -149,7 +149,7 @@ class DatabaseRefusesRowsIT {
 				assertThat(readiness.statusCode()).isEqualTo(503);
 				JsonNode components = JSON.readTree(readiness.body()).path("components");
 				assertThat(components.path("ingest").path("status").asString()).as("ingest").isEqualTo("DOWN");
-				assertThat(components.path("db").path("status").asString()).as("db").isEqualTo("UP");
+				assertThat(components.path("database").path("status").asString()).as("database").isEqualTo("UP");
 			});
 			// Three failures and recoveries: waits of about 1, 2 and 4 s. The failed messages come back
 			// after the 3 s visibility timeout, well within the default 30 s longest wait, so the
@@ -162,7 +162,7 @@ class DatabaseRefusesRowsIT {
 			List<Integer> waits = recoveries(process);
 			assertThat(waits).as("seconds from each failure to the probe that reopened polling").isSorted();
 			assertThat(waits.get(2)).isGreaterThan(waits.get(0));
-			assertThat(process.output()).contains("Database unavailable (BadSqlGrammarException)");
+			assertThat(process.output()).contains("Database unavailable (BadSqlGrammarException, SQLSTATE 42501");
 
 			admin.sql("GRANT INSERT ON user_logins TO " + role).update();
 			workload.assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(90));
