@@ -114,7 +114,8 @@ public class PartitionMaintenance implements SmartLifecycle {
 		Gauge.builder("logins.partitions.default.rows", this, (self) -> self.defaultRows)
 			.description("Rows in the DEFAULT partition of user_logins (rows no month partition took)")
 			.register(registry);
-		this.created = Counter.builder("logins.partitions.created")
+		// Not "created": Prometheus reserves the _created suffix and would name it logins_partitions_total.
+		this.created = Counter.builder("logins.partitions.added")
 			.description("Month partitions created")
 			.register(registry);
 		this.dropped = Counter.builder("logins.partitions.dropped")

@@ -14,6 +14,8 @@ import com.loginetl.ops.LoginMetrics;
 import com.loginetl.ops.QueueDepth;
 import com.loginetl.ops.QueueDepthMeters;
 import com.loginetl.storage.DatabaseAvailability;
+import com.loginetl.storage.PartitionMaintenance;
+import com.loginetl.storage.PartitionProperties;
 import com.loginetl.storage.StorageProperties;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -55,12 +57,14 @@ class GrafanaDashboardTest {
 		assertThat(exported).containsAll(queried);
 		// And every meter of the service has a panel: received, written, rejected, duplicates,
 		// the failure counters (store, dead letter, locked rows, batches given up), batch time, lag,
-		// the queue depths and the ingest pause.
+		// the queue depths, the ingest pause and the partitions' gauges and maintenance counters.
 		assertThat(queried).containsExactlyInAnyOrder("logins_received_total", "logins_written_total",
 				"logins_rejected_total", "logins_duplicates_total", "logins_store_failures_total",
 				"logins_dead_letter_failures_total", "logins_blocked_total", "logins_batches_given_up_total",
 				"logins_batch_seconds_bucket", "logins_lag_seconds_bucket", "logins_queue_messages",
-				"logins_ingest_paused_seconds");
+				"logins_ingest_paused_seconds", "logins_partitions_ahead", "logins_partitions_default_rows",
+				"logins_partitions_added_total", "logins_partitions_dropped_total", "logins_partitions_moved_rows_total",
+				"logins_partitions_dropped_rows_total", "logins_partitions_failures_total");
 	}
 
 	@Test
@@ -76,7 +80,7 @@ class GrafanaDashboardTest {
 		this.dashboard.get("panels").forEach((panel) -> titles.add(panel.get("title").asString()));
 		assertThat(titles).containsExactly("Throughput: received vs written", "Rejections by reason", "Duplicates",
 				"Failures", "Batch time (receipt to commit)", "Lag (sent to committed)", "Queue depth",
-				"Ingest paused");
+				"Ingest paused", "Partitions", "Partition maintenance");
 		assertThat(expressions()).anyMatch((expr) -> expr.startsWith("sum by (reason) (rate(logins_rejected_total"));
 		assertThat(expressions()).anyMatch((expr) -> expr.contains("aws_sqs_approximate_number_of_messages_visible"));
 		assertThat(expressions()).anyMatch((expr) -> expr.contains("keda_scaler_metrics_value"));
@@ -143,6 +147,11 @@ class GrafanaDashboardTest {
 						Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(45), true, Duration.ofSeconds(30),
 						Duration.ofSeconds(20), Duration.ofSeconds(60))))
 			.bindTo(registry);
+		// Its meters are registered when it is made; it touches the database only when started.
+		new PartitionMaintenance(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unused"),
+				new PartitionProperties(null, new PartitionProperties.Partitions(true, 3, Duration.ofHours(1),
+						Duration.ofSeconds(2))),
+				registry);
 		Set<String> names = new LinkedHashSet<>();
 		registry.scrape().lines().filter((line) -> line.startsWith("logins_")).forEach((line) -> names
 			.add(line.substring(0, line.indexOf(line.contains("{") ? '{' : ' '))));

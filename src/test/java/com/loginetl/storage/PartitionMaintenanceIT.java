@@ -68,7 +68,7 @@ class PartitionMaintenanceIT {
 			.isEqualTo("FOR VALUES FROM ('2027-01-01') TO ('2027-02-01')");
 		assertThat(this.meters.get("logins.partitions.ahead").gauge().value()).isEqualTo(3);
 		assertThat(this.meters.get("logins.partitions.default.rows").gauge().value()).isZero();
-		assertThat(this.meters.get("logins.partitions.created").counter().count()).isEqualTo(4);
+		assertThat(this.meters.get("logins.partitions.added").counter().count()).isEqualTo(4);
 		// A new partition has the parent's indexes, the idempotency key among them.
 		assertThat(this.jdbc.sql("SELECT count(*) FROM pg_indexes WHERE tablename = 'user_logins_2027_03'")
 			.query(Long.class)
