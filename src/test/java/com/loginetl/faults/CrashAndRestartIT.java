@@ -60,6 +60,11 @@ class CrashAndRestartIT {
 				Connection releasing = placeholder(database, released);
 				Connection holding = placeholder(database, held)) {
 			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + sqs.port());
+			// The batches must go on waiting on the placeholders until the test releases them, not
+			// give the locked rows up after the default lock timeout (20 s).
+			scenario.environment().put("LOGINS_DATABASE_LOCK_TIMEOUT", "5m");
+			scenario.environment().put("LOGINS_DATABASE_STATEMENT_TIMEOUT", "6m");
+			scenario.environment().put("LOGINS_DATABASE_SOCKET_TIMEOUT", "7m");
 			try (ServiceProcess first = scenario.startService();
 					Connection observer = connect(database)) {
 				await().atMost(Duration.ofSeconds(180))
@@ -91,12 +96,16 @@ class CrashAndRestartIT {
 		}
 	}
 
-	/** An open transaction that has inserted a row with this message id, so that the service's insert of it waits. */
+	/**
+	 * An open transaction that has inserted a row with this message id and today's UTC date (the
+	 * date of a message sent moments ago), so that the service's insert of it waits on that key.
+	 */
 	private static Connection placeholder(JdbcTarget database, String messageId) throws SQLException {
 		Connection connection = connect(database);
 		connection.setAutoCommit(false);
 		try (PreparedStatement insert = connection
-			.prepareStatement("INSERT INTO user_logins (sqs_message_id, user_id) VALUES (?, 'placeholder')")) {
+			.prepareStatement("INSERT INTO user_logins (sqs_message_id, user_id, create_date) "
+					+ "VALUES (?, 'placeholder', (now() AT TIME ZONE 'UTC')::date)")) {
 			insert.setString(1, messageId);
 			insert.executeUpdate();
 		}

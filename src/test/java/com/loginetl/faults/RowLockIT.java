@@ -51,7 +51,7 @@ class RowLockIT {
 		try (Connection holder = DriverManager.getConnection(target.url(), target.username(), target.password())) {
 			holder.setAutoCommit(false);
 			try (PreparedStatement insert = holder.prepareStatement(
-					"INSERT INTO user_logins (sqs_message_id, user_id, create_date) VALUES (?, 'lock-holder', current_date)")) {
+					"INSERT INTO user_logins (sqs_message_id, user_id, create_date) VALUES (?, 'lock-holder', (now() AT TIME ZONE 'UTC')::date)")) {
 				insert.setString(1, lockedId);
 				insert.executeUpdate();
 			}
