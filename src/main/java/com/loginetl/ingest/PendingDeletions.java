@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.awspring.cloud.sqs.listener.MessageListenerContainer;
 import org.slf4j.Logger;
@@ -30,6 +31,9 @@ class PendingDeletions implements SmartLifecycle {
 
 	private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
 
+	/** Whether the last deletion that answered failed. */
+	private final AtomicBoolean failing = new AtomicBoolean();
+
 	private final Duration shutdownTimeout;
 
 	private volatile boolean running;
@@ -41,10 +45,22 @@ class PendingDeletions implements SmartLifecycle {
 	/** Remembers {@code deletion} of {@code count} processed messages until it answers. */
 	void track(CompletableFuture<Void> deletion, int count) {
 		CompletableFuture<Void> logged = deletion.whenComplete((result, failure) -> {
-			if (failure != null) {
-				// The rows are committed; redelivered messages will be recognised as duplicates.
+			if (failure == null) {
+				if (this.failing.compareAndSet(true, false)) {
+					log.info("Deletions from the queue succeed again");
+				}
+				return;
+			}
+			// The rows are committed; redelivered messages will be recognised as duplicates. Logged
+			// once while SQS fails, as an expected fault: every batch fails alike meanwhile.
+			if (this.failing.compareAndSet(false, true)) {
 				log.warn("Could not delete {} processed messages from the queue ({}); they will be redelivered and "
-						+ "skipped as duplicates", count, rootCause(failure).getClass().getSimpleName());
+						+ "skipped as duplicates (further failed deletions are logged at DEBUG until one succeeds)",
+						count, rootCause(failure).getClass().getSimpleName());
+			}
+			else {
+				log.debug("Could not delete {} processed messages from the queue ({})", count,
+						rootCause(failure).getClass().getSimpleName());
 			}
 		});
 		this.pending.add(logged);

@@ -57,14 +57,15 @@ class QueueDepthPoller implements SmartLifecycle {
 			try {
 				this.meters.record(queue, read.join());
 				if (Boolean.TRUE.equals(this.failing.put(queue, false))) {
-					log.info("The depth of the {} queue can be read again", queue);
+					// DEBUG: the SQS health check already logs the outage's state changes once.
+					log.debug("The depth of the {} queue can be read again", queue);
 				}
 			}
 			catch (CompletionException ex) {
 				this.meters.unknown(queue);
 				if (!Boolean.TRUE.equals(this.failing.put(queue, true))) {
-					log.warn("Cannot read the depth of the {} queue ({}); its logins.queue.messages gauges show NaN "
-							+ "until SQS answers", queue, String.valueOf(ex.getCause() == null ? ex : ex.getCause()));
+					log.debug("Cannot read the depth of the {} queue ({}); its logins.queue.messages gauges show NaN "
+							+ "until SQS answers", queue, BackgroundCheck.describe(ex));
 				}
 			}
 		});

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -93,11 +94,8 @@ public class PartitionMaintenance implements SmartLifecycle {
 
 	private final Counter failures;
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "partition-maintenance");
-		thread.setDaemon(true);
-		return thread;
-	});
+	/** Made on each start: a context can be stopped and started again (Spring's test context cache does). */
+	private volatile ScheduledExecutorService scheduler;
 
 	private volatile double monthsAhead = Double.NaN;
 
@@ -133,16 +131,23 @@ public class PartitionMaintenance implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
+	public synchronized void start() {
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "partition-maintenance");
+			thread.setDaemon(true);
+			return thread;
+		});
 		this.running = true;
 		// At start-up, synchronously: the month partitions exist before the first message is taken.
 		scheduleNext(runSafely());
 	}
 
 	@Override
-	public void stop() {
+	public synchronized void stop() {
 		this.running = false;
-		this.scheduler.shutdownNow();
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
 	}
 
 	@Override
@@ -161,7 +166,13 @@ public class PartitionMaintenance implements SmartLifecycle {
 		}
 		Duration interval = this.properties.partitions().interval();
 		Duration delay = (succeeded || interval.compareTo(LONGEST_RETRY) < 0) ? interval : LONGEST_RETRY;
-		this.scheduler.schedule(() -> scheduleNext(runSafely()), delay.toMillis(), TimeUnit.MILLISECONDS);
+		ScheduledExecutorService scheduler = this.scheduler;
+		try {
+			scheduler.schedule(() -> scheduleNext(runSafely()), delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException stopped) {
+			// stopped meanwhile; the next start schedules again
+		}
 	}
 
 	private boolean runSafely() {

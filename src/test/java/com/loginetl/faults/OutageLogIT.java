@@ -80,8 +80,16 @@ class OutageLogIT {
 		}
 	}
 
+	/**
+	 * The lines written since {@code before}, less the per-batch outcome lines of redeliveries
+	 * skipped as already stored (after an SQS outage the committed but undeleted batches come back:
+	 * that is the outcome the failure table documents, not the fault's log).
+	 */
 	private static String assertFewLinesAndNoStackTrace(List<String> all, int before) {
-		List<String> written = all.subList(before, all.size());
+		List<String> written = all.subList(before, all.size())
+			.stream()
+			.filter((line) -> !line.contains("redelivered messages already stored"))
+			.toList();
 		String shown = String.join("\n", written);
 		assertThat(written).as("lines written by the outage:\n%s", shown).hasSizeLessThanOrEqualTo(MOST_LINES);
 		assertThat(written).as("stack-trace lines:\n%s", shown).noneMatch((line) -> line.startsWith("\tat "));
