@@ -30,6 +30,8 @@ class LoginsPropertyFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 	private static final String ACTION = "Correct the value, or unset the setting for its default. README's "
 			+ "configuration table gives each setting's default and range; durations are written like 500ms, 10s or 2m.";
 
+	private static final String SECRET = "logins.masking.keyset";
+
 	@Override
 	public int getOrder() {
 		return Ordered.HIGHEST_PRECEDENCE;
@@ -71,7 +73,9 @@ class LoginsPropertyFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 	}
 
 	private static String describe(String name, Object value, Origin origin) {
-		String described = new Setting(name) + " is '" + value + "'";
+		// The inline keyset is the secret itself: name it, never print it.
+		String shown = name.equals(SECRET) ? "(hidden)" : "'" + value + "'";
+		String described = new Setting(name) + " is " + shown;
 		return (origin != null) ? described + " (from " + origin + ")" : described;
 	}
 
