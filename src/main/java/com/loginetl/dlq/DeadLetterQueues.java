@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 
 import com.google.common.base.Utf8;
 import com.loginetl.ingest.DeadLetterAttributes;
+import com.loginetl.ingest.SqsBatches;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -32,11 +33,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  */
 final class DeadLetterQueues {
 
-	/** SQS takes at most ten entries in one batch call. */
-	static final int MAX_BATCH = 10;
-
-	/** SQS takes at most 256 KiB of bodies and attributes in one send. */
-	private static final int MAX_BATCH_BYTES = 256 * 1024;
+	/** SQS takes at most ten entries in one batch call, and hands out at most ten in one receive. */
+	static final int MAX_BATCH = SqsBatches.MAX_ENTRIES;
 
 	/** Room for the redriven_from and source_sent_timestamp attributes: names, types and values. */
 	private static final int ATTRIBUTE_ALLOWANCE = 192;
@@ -133,7 +131,7 @@ final class DeadLetterQueues {
 	 * @return the message ids of the dead letters SQS did not accept (or did not answer for)
 	 */
 	Set<String> sendToSource(List<DeadLetter> deadLetters) {
-		return inBatches(deadLetters, MAX_BATCH_BYTES, (batch) -> {
+		return inBatches(deadLetters, SqsBatches.MAX_SEND_BYTES, (batch) -> {
 			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
 			for (int i = 0; i < batch.size(); i++) {
 				entries.add(SendMessageBatchRequestEntry.builder()
@@ -191,22 +189,9 @@ final class DeadLetterQueues {
 	private Set<String> inBatches(List<DeadLetter> deadLetters, int maxBytes,
 			Function<List<DeadLetter>, CompletableFuture<Set<String>>> call) {
 		Set<String> failed = new HashSet<>();
-		List<List<DeadLetter>> batches = new ArrayList<>();
-		List<DeadLetter> batch = new ArrayList<>();
-		long bytes = 0;
-		for (DeadLetter deadLetter : deadLetters) {
-			long size = (deadLetter.body() == null) ? 0 : Utf8.encodedLength(deadLetter.body()) + ATTRIBUTE_ALLOWANCE;
-			if (!batch.isEmpty() && (batch.size() == MAX_BATCH || bytes + size > maxBytes)) {
-				batches.add(batch);
-				batch = new ArrayList<>();
-				bytes = 0;
-			}
-			batch.add(deadLetter);
-			bytes += size;
-		}
-		if (!batch.isEmpty()) {
-			batches.add(batch);
-		}
+		List<List<DeadLetter>> batches = SqsBatches.of(deadLetters,
+				(deadLetter) -> (deadLetter.body() == null) ? 0 : Utf8.encodedLength(deadLetter.body()) + ATTRIBUTE_ALLOWANCE,
+				maxBytes);
 		for (int wave = 0; wave < batches.size(); wave += PARALLEL_CALLS) {
 			List<List<DeadLetter>> inWave = batches.subList(wave, Math.min(wave + PARALLEL_CALLS, batches.size()));
 			List<CompletableFuture<Set<String>>> calls = inWave.stream()

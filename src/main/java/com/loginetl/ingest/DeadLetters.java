@@ -32,10 +32,6 @@ class DeadLetters {
 
 	private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
-	private static final int MAX_BATCH_ENTRIES = 10;
-
-	private static final int MAX_BATCH_BYTES = 256 * 1024;
-
 	/** Room for the three attributes: names, types, a reason, a message id and a timestamp. */
 	private static final int ATTRIBUTES_ALLOWANCE = 320;
 
@@ -104,23 +100,10 @@ class DeadLetters {
 		return sent;
 	}
 
-	/** SQS takes at most 10 messages and 256 KiB of bodies in one batch send. */
 	private static List<List<Rejection>> chunks(List<Rejection> rejections) {
-		List<List<Rejection>> chunks = new ArrayList<>();
-		List<Rejection> chunk = new ArrayList<>();
-		int bytes = 0;
-		for (Rejection rejection : rejections) {
-			int size = Utf8.encodedLength(rejection.message().body()) + ATTRIBUTES_ALLOWANCE;
-			if (!chunk.isEmpty() && (chunk.size() == MAX_BATCH_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
-				chunks.add(chunk);
-				chunk = new ArrayList<>();
-				bytes = 0;
-			}
-			chunk.add(rejection);
-			bytes += size;
-		}
-		chunks.add(chunk);
-		return chunks;
+		return SqsBatches.of(rejections,
+				(rejection) -> Utf8.encodedLength(rejection.message().body()) + ATTRIBUTES_ALLOWANCE,
+				SqsBatches.MAX_SEND_BYTES);
 	}
 
 	private CompletableFuture<SendMessageBatchResponse> send(String url, List<Rejection> chunk) {
