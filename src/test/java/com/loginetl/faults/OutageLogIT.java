@@ -30,7 +30,7 @@ class OutageLogIT {
 		Scenario scenario = Scenario.create("outage-log-db");
 		Workload workload = scenario.workload();
 		workload.send(1_000, 0);
-		scenario.environment().put("LOGINS_DATABASE_RETRY_MAX_INTERVAL", "4s");
+		scenario.environment().put("LOGINS_DATABASE_RETRY_MAX_INTERVAL", "2s");
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
 				ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 			Workload.SteadySender producer = workload.sendSteadily(99);
@@ -39,7 +39,8 @@ class OutageLogIT {
 
 			database.proxy().cut();
 			await().atMost(Duration.ofSeconds(20)).until(() -> service.status("/actuator/health/readiness") == 503);
-			Thread.sleep(30_000);
+			// Long enough for several reconnection attempts (at most 2 s apart) and health checks.
+			Thread.sleep(16_000);
 			database.proxy().restore();
 			await().atMost(Duration.ofSeconds(30)).until(() -> service.status("/actuator/health/readiness") == 200);
 			producer.stop();
@@ -66,7 +67,8 @@ class OutageLogIT {
 
 				sqs.cut();
 				await().atMost(Duration.ofSeconds(20)).until(() -> service.status("/actuator/health/readiness") == 503);
-				Thread.sleep(20_000);
+				// Several failed polls of each poller and several health checks.
+				Thread.sleep(12_000);
 				sqs.restore();
 				await().atMost(Duration.ofSeconds(60)).until(() -> service.status("/actuator/health/readiness") == 200);
 				producer.stop();
