@@ -9,7 +9,8 @@ import java.util.List;
  * What one benchmark run does, from {@code -Dbench.*} system properties (the {@code bench} Maven
  * profile passes them on; bench/README.md describes each).
  *
- * @param messages messages preloaded for each drain, (a) and (b)
+ * @param messages messages of each drain that are measured, (a), (b) and (c)
+ * @param warmUp messages each contender drains in the same process before them, not measured
  * @param runs how many times the whole sequence is repeated
  * @param pollers receive loops of the raw drain; 0 means as many as the service polls with
  * @param serviceJvmOptions JVM options of the service process (the heap cap among them)
@@ -19,7 +20,7 @@ import java.util.List;
  * @param jfr whether the draining service records a Flight Recorder profile
  * @param outputDir where results, charts, logs and recordings go
  */
-record BenchSettings(int messages, int runs, int pollers, List<String> serviceJvmOptions, int steadyRate,
+record BenchSettings(int messages, int warmUp, int runs, int pollers, List<String> serviceJvmOptions, int steadyRate,
 		int steadySeconds, Duration timeout, boolean jfr, Path outputDir) {
 
 	/** Threads that preload the queue with SendMessageBatch. */
@@ -27,6 +28,7 @@ record BenchSettings(int messages, int runs, int pollers, List<String> serviceJv
 
 	static BenchSettings fromSystemProperties() {
 		BenchSettings settings = new BenchSettings(intProperty("bench.messages", 100_000),
+				intProperty("bench.warmUp", 100_000),
 				intProperty("bench.runs", 1), intProperty("bench.pollers", 0),
 				Arrays.stream(System.getProperty("bench.serviceJvmOptions", "-Xmx256m").trim().split("\\s+"))
 					.filter((option) -> !option.isEmpty())
@@ -39,6 +41,22 @@ record BenchSettings(int messages, int runs, int pollers, List<String> serviceJv
 		return settings;
 	}
 
+	/** Messages preloaded for each drain: the warm-up and then the measured ones, in one queue. */
+	int preloaded() {
+		return this.warmUp + this.messages;
+	}
+
+	/**
+	 * Where each drain's window starts, as a share of the preloaded messages: after the warm-up
+	 * and the first {@link #WINDOW_FROM} of the measured messages.
+	 */
+	double windowFrom() {
+		return (this.warmUp + WINDOW_FROM * this.messages) / preloaded();
+	}
+
+	/** The share of the measured messages done before the window starts (without a warm-up, the JVM's start). */
+	static final double WINDOW_FROM = 0.2;
+
 	/** The {@code -Xmx} option given to the service, or "JVM default" when there is none. */
 	String heapCap() {
 		return this.serviceJvmOptions.stream()
@@ -49,6 +67,7 @@ record BenchSettings(int messages, int runs, int pollers, List<String> serviceJv
 
 	private void validate() {
 		require(this.messages >= 1_000, "bench.messages must be at least 1000");
+		require(this.warmUp >= 0 && this.warmUp <= 1_000_000, "bench.warmUp must be 0 to 1000000");
 		require(this.runs >= 1 && this.runs <= 20, "bench.runs must be 1 to 20");
 		require(this.pollers >= 0 && this.pollers <= 64, "bench.pollers must be 0 (as the service) to 64");
 		require(this.steadyRate >= 10 && this.steadyRate <= 20_000, "bench.steadyRate must be 10 to 20000");

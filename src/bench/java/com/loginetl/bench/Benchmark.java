@@ -42,9 +42,6 @@ public final class Benchmark {
 
 	private static final int WARM_UP_MESSAGES = 20_000;
 
-	/** Every drain is measured from the sample showing 20 % of its messages done to its end. */
-	static final double WARM_FROM = 0.2;
-
 	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
@@ -94,10 +91,11 @@ public final class Benchmark {
 			say("service environment from this shell: %s", service.passedOn().keySet());
 		}
 
-		LoginLoad load = LoginLoad.generate(settings.messages(), 1);
+		LoginLoad load = LoginLoad.generate(settings.preloaded(), 1);
 		LoginLoad steadyLoad = LoginLoad.generate(settings.steadyRate() * settings.steadySeconds(), 2);
-		say("load: %,d messages per drain, %,d of them invalid; %,d distinct ips and device ids", load.size(),
-				load.invalid(), LoginLoad.POOL_SIZE);
+		say("load: %,d messages per drain (%,d to warm up, then %,d measured from the %,d-th on), %,d of them invalid; "
+				+ "%,d distinct ips and device ids", load.size(), settings.warmUp(), settings.messages(),
+				Math.round(settings.windowFrom() * load.size()), load.invalid(), LoginLoad.POOL_SIZE);
 
 		ProcCpu proc = new ProcCpu();
 		StartedProcesses started = new StartedProcesses();
@@ -323,7 +321,8 @@ public final class Benchmark {
 		say("");
 		say("run %s results (order: %s; load average after: %s)", result.get("run"), result.get("order"),
 				result.get("load_average_after"));
-		say("  warm part of each drain (20 %% to 100 %% of the messages)   messages/s   CPU per message (consumer process)");
+		say("  warm part of each drain (%,d warm-up messages, then %.0f %% to 100 %% of %,d)   messages/s   CPU per message (consumer process)",
+				settings.warmUp(), BenchSettings.WINDOW_FROM * 100, settings.messages());
 		say("  (a) raw loop, receive and delete only, %s pollers   %,10.0f   %,8.1f µs   (the floor)", raw.get("pollers"),
 				f.get("raw_loop_messages_per_s"), f.get("raw_loop_cpu_us_per_message"));
 		say("  (c) same-work loop, %s pollers                      %,10.0f   %,8.1f µs", same.get("pollers"),
@@ -461,6 +460,7 @@ public final class Benchmark {
 		environment.put("load_average_at_start", loadAverage());
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put("messages", settings.messages());
+		config.put("warm_up_messages", settings.warmUp());
 		config.put("invalid_one_in", LoginLoad.ONE_IN_N_INVALID);
 		config.put("distinct_ips_and_device_ids", LoginLoad.POOL_SIZE);
 		config.put("runs", settings.runs());

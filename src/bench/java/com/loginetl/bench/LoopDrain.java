@@ -74,7 +74,7 @@ final class LoopDrain {
 		try {
 			long launched = System.nanoTime();
 			long deadline = launched + this.settings.timeout().toNanos();
-			Timeline drain = new Timeline(launched, load.size(), Benchmark.WARM_FROM);
+			Timeline drain = new Timeline(launched, load.size(), this.settings.windowFrom());
 			drain.add(0, this.cpu.snapshot(process.pid()));
 			while (!drain.complete()) {
 				RawDrain.sleep(Timeline.INTERVAL_MILLIS);

@@ -101,7 +101,7 @@ final class ServiceBench {
 			long launched = System.nanoTime();
 			try (ServiceProcess service = launch(environment, jvmOptions(run, this.settings.jfr()))) {
 				CpuMeter.Snapshot atLaunch = this.cpu.snapshot(service.pid());
-				Timeline drain = new Timeline(launched, load.size(), Benchmark.WARM_FROM);
+				Timeline drain = new Timeline(launched, load.size(), this.settings.windowFrom());
 				drain.add(0, atLaunch);
 				Double readyBacklog = null;
 				long deadline = launched + this.settings.timeout().toNanos();
