@@ -197,6 +197,15 @@ public final class Benchmark {
 		figures.put("same_work_loop_cpu_us_per_message", round(sameMicros, 1));
 		figures.put("service_cpu_us_per_message_drain", round(serviceMicros, 1));
 		figures.put("cpu_service_to_same_work", round(serviceMicros / sameMicros, 3));
+		double serviceMicrosWithoutJit = microsWithoutJit(b.drainCpu(), b.drainThreads(), b.drain());
+		double sameMicrosWithoutJit = microsWithoutJit(same.cpuSplit(), same.threads(), same.drain());
+		figures.put("raw_loop_cpu_us_per_message_without_jit",
+				round(microsWithoutJit(raw.cpuSplit(), raw.threads(), rawDrain), 1));
+		figures.put("same_work_loop_cpu_us_per_message_without_jit", round(sameMicrosWithoutJit, 1));
+		figures.put("service_cpu_us_per_message_drain_without_jit", round(serviceMicrosWithoutJit, 1));
+		figures.put("cpu_service_to_same_work_without_jit", round(serviceMicrosWithoutJit / sameMicrosWithoutJit, 3));
+		figures.put("service_cpu_us_per_message_steady_without_jit",
+				round(microsWithoutJit(b.steadyCpu(), b.steadyThreads(), b.steady()), 1));
 		figures.put("raw_loop_second_half_messages_per_s", round(rawDrain.secondHalfRate(), 0));
 		figures.put("same_work_loop_second_half_messages_per_s", round(same.drain().secondHalfRate(), 0));
 		figures.put("service_drain_second_half_messages_per_s", round(b.drain().secondHalfRate(), 0));
@@ -297,6 +306,20 @@ public final class Benchmark {
 		return split.get("consumer_s") / drain.doneInWindow() * 1e6;
 	}
 
+	// the same without the JIT compiler threads: what the window costs once compilation is over
+	private static double microsWithoutJit(Map<String, Double> split, Map<String, Double> threads, Timeline window) {
+		return (split.get("consumer_s") - jitSeconds(threads)) / window.doneInWindow() * 1e6;
+	}
+
+	// C1 and C2 compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc, digits folded)
+	private static double jitSeconds(Map<String, Double> threads) {
+		return threads.entrySet()
+			.stream()
+			.filter((thread) -> thread.getKey().contains("CompilerThre"))
+			.mapToDouble(Map.Entry::getValue)
+			.sum();
+	}
+
 	private static Map<String, Object> loopDetails(int pollers, LoopDrain.Result loop, LoginLoad load) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("pollers", pollers);
@@ -331,6 +354,10 @@ public final class Benchmark {
 				f.get("service_cpu_us_per_message_drain"));
 		say("  service / same-work loop                            %10.3f   %8.3f      (targets: >= 1.0 and <= 1.0)",
 				f.get("throughput_service_to_same_work"), f.get("cpu_service_to_same_work"));
+		say("  without the JIT compiler threads  %,8.1f / %,8.1f / %,8.1f µs per message (a, c, b); service / same-work %.3f; steady %,.1f µs",
+				f.get("raw_loop_cpu_us_per_message_without_jit"), f.get("same_work_loop_cpu_us_per_message_without_jit"),
+				f.get("service_cpu_us_per_message_drain_without_jit"), f.get("cpu_service_to_same_work_without_jit"),
+				f.get("service_cpu_us_per_message_steady_without_jit"));
 		say("  second half of each warm window                     %,.0f, %,.0f and %,.0f messages/s (a, c, b)",
 				f.get("raw_loop_second_half_messages_per_s"), f.get("same_work_loop_second_half_messages_per_s"),
 				f.get("service_drain_second_half_messages_per_s"));
