@@ -164,7 +164,14 @@ public final class Workload {
 		Map<String, List<Message>> bySource = new HashMap<>();
 		long[] quietSince = { System.nanoTime() };
 		await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
-			List<Message> taken = this.queues.takeDeadLetterBatch();
+			// as many batches as the queue holds, not one per poll: thousands of dead letters take seconds
+			List<Message> taken = new ArrayList<>();
+			List<Message> batch;
+			do {
+				batch = this.queues.takeDeadLetterBatch();
+				taken.addAll(batch);
+			}
+			while (!batch.isEmpty());
 			taken.forEach((dead) -> bySource.computeIfAbsent(sourceId(dead), (id) -> new ArrayList<>()).add(dead));
 			if (!taken.isEmpty() || this.queues.sourceDepth() > 0
 					|| !bySource.keySet().containsAll(this.reasonsOfInvalid.keySet())) {
