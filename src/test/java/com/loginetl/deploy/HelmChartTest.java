@@ -378,6 +378,14 @@ class HelmChartTest {
 		assertThat(cronJob.getSpec().getJobTemplate().getSpec().getParallelism()).isEqualTo(1);
 		assertThat(configData(release)).containsEntry("LOGINS_EXIT_WHEN_IDLE", "2m");
 		assertThat(configData(ChartRenderer.render())).doesNotContainKey("LOGINS_EXIT_WHEN_IDLE");
+		// a run is a short-lived JVM: C1 only; a Deployment keeps the JVM's default JIT
+		assertThat(configData(release)).containsEntry("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
+		assertThat(configData(ChartRenderer.render())).doesNotContainKey("JAVA_TOOL_OPTIONS");
+		assertThat(configData(ChartRenderer.render(List.of(), Map.of("mode", "cronjob", "cronjob.javaToolOptions", ""))))
+			.doesNotContainKey("JAVA_TOOL_OPTIONS");
+		assertThat(configData(ChartRenderer.render(List.of(),
+				Map.of("mode", "cronjob", "extraConfig.JAVA_TOOL_OPTIONS", "-Xss512k"))))
+			.containsEntry("JAVA_TOOL_OPTIONS", "-Xss512k");
 
 		// The same pod as the Deployment's: configuration, Secrets, probes, security context; a
 		// Job's pod only adds its restart policy.
