@@ -83,7 +83,7 @@ final class ServiceBench {
 				idleStartLine[0], idleStartLine[1]);
 		Benchmark.say("(b) idle start again from the plain jar, without the class-data-sharing archive");
 		double readyIdlePlainJar;
-		try (ServiceProcess plain = ServiceProcess.start(environment, jvmOptions(run, false))) {
+		try (ServiceProcess plain = ServiceProcess.start(plainJar(jvmOptions(run, false)), environment)) {
 			this.started.started(plain.pid());
 			readyIdlePlainJar = awaitReady(plain, System.nanoTime());
 			stop(plain, run, "idle-plain-jar");
@@ -189,6 +189,15 @@ final class ServiceBench {
 		ServiceProcess service = ServiceProcess.start(this.image.command(List.of(jvmOptions)), environment);
 		this.started.started(service.pid());
 		return service;
+	}
+
+	/** {@code java -jar target/login-etl.jar}: no extracted layers, no archive. */
+	private static List<String> plainJar(String[] jvmOptions) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(List.of(jvmOptions));
+		command.addAll(List.of("-jar", Path.of("target", "login-etl.jar").toString()));
+		return command;
 	}
 
 	private String[] jvmOptions(int run, boolean jfr) {
