@@ -1,10 +1,16 @@
 package com.loginetl.ingest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.awspring.cloud.sqs.listener.MessageListenerContainer;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,6 +48,35 @@ class PendingDeletionsTest {
 		deletion.complete(null);
 
 		assertThat(this.deletions.count()).isZero();
+	}
+
+	@Test
+	void failedDeletionsAreLoggedOnceUntilOneSucceeds() {
+		Logger logger = (Logger) LoggerFactory.getLogger(PendingDeletions.class);
+		ListAppender<ILoggingEvent> lines = new ListAppender<>();
+		lines.start();
+		logger.addAppender(lines);
+		try {
+			this.deletions.track(CompletableFuture.failedFuture(new IllegalStateException("queue away")), 10);
+			this.deletions.track(CompletableFuture.failedFuture(new IllegalStateException("queue away")), 7);
+			this.deletions.track(CompletableFuture.failedFuture(new IllegalStateException("queue away")), 3);
+			this.deletions.track(CompletableFuture.completedFuture(null), 10);
+			this.deletions.track(CompletableFuture.completedFuture(null), 10);
+			this.deletions.track(CompletableFuture.failedFuture(new IllegalStateException("queue away")), 4);
+		}
+		finally {
+			logger.detachAppender(lines);
+		}
+
+		// the INFO and WARN lines: one per change of state, not one per batch
+		List<String> shown = lines.list.stream()
+			.filter((line) -> line.getLevel().isGreaterOrEqual(Level.INFO))
+			.map((line) -> line.getLevel() + " " + line.getFormattedMessage())
+			.toList();
+		assertThat(shown).hasSize(3);
+		assertThat(shown.get(0)).startsWith("WARN Could not delete 10 processed messages from the queue (IllegalStateException)");
+		assertThat(shown.get(1)).isEqualTo("INFO Deletions from the queue succeed again");
+		assertThat(shown.get(2)).startsWith("WARN Could not delete 4 processed messages");
 	}
 
 	@Test
