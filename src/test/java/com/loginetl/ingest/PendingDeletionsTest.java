@@ -56,6 +56,9 @@ class PendingDeletionsTest {
 		ListAppender<ILoggingEvent> lines = new ListAppender<>();
 		lines.start();
 		logger.addAppender(lines);
+		// whatever level an earlier test in this JVM left the root logger at
+		Level level = logger.getLevel();
+		logger.setLevel(Level.INFO);
 		try {
 			this.deletions.track(CompletableFuture.failedFuture(new IllegalStateException("queue away")), 10);
 			this.deletions.track(CompletableFuture.failedFuture(new IllegalStateException("queue away")), 7);
@@ -65,6 +68,7 @@ class PendingDeletionsTest {
 			this.deletions.track(CompletableFuture.failedFuture(new IllegalStateException("queue away")), 4);
 		}
 		finally {
+			logger.setLevel(level);
 			logger.detachAppender(lines);
 		}
 
