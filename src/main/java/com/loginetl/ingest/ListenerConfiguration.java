@@ -53,7 +53,7 @@ class ListenerConfiguration {
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
 				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP,
 						MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-				// Only the attribute dlq redrive sets is asked for: all of them would let one named
+				// Only the attributes dlq redrive sets are asked for: all of them would let one named
 				// like a listener header (Sqs_RawMessageId, Sqs_ReceiptHandle) pose as it, since the
 				// header mapper copies attributes before its own headers.
 				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM, DeadLetterAttributes.SOURCE_SENT_TIMESTAMP))

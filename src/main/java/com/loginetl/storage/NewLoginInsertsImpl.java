@@ -16,7 +16,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * The conflict target is {@code (sqs_message_id, create_date)}: a unique index of a partitioned
  * table must hold its partition key. That is still one row per message, because
  * {@code create_date} comes from the message's {@code SentTimestamp}, which every redelivery of it
- * carries unchanged, so a redelivery on a later day meets the row of the first delivery.
+ * carries unchanged (for a message {@code dlq redrive} sent back, the original's, from
+ * {@code source_sent_timestamp}), so a redelivery on a later day meets the row of the first delivery.
  * <p>
  * Public, with its statement, so that the benchmarks (src/bench) time this very statement.
  */

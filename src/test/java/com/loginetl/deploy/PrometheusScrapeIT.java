@@ -78,8 +78,7 @@ class PrometheusScrapeIT {
 		// Room for a loaded build machine: the start-up check of the dead-letter queue goes through the proxy.
 		scenario.environment().put("LOGINS_SQS_TIMEOUT", "15s");
 		Workload workload = scenario.workload();
-		try (TcpProxy sqs = TcpProxy.to(scenario.queues().sqs().endpoint().getPort())) {
-			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + sqs.port());
+		try (TcpProxy sqs = scenario.sqsThroughProxy()) {
 			// Prometheus starts while the service does; its first scrapes fail until the service listens.
 			try (ServiceProcess service = ServiceProcess.start(scenario.environment(), "-Xmx256m");
 					PrometheusServer prometheus = PrometheusServer.start(dir, target.config(service.port()),

@@ -56,10 +56,9 @@ class CrashAndRestartIT {
 		String held = added.iterator().next();
 		workload.send(3_978, 40);
 
-		try (TcpProxy sqs = TcpProxy.to(scenario.queues().sqs().endpoint().getPort());
+		try (TcpProxy sqs = scenario.sqsThroughProxy();
 				Connection releasing = placeholder(database, released);
 				Connection holding = placeholder(database, held)) {
-			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + sqs.port());
 			// The batches must go on waiting on the placeholders until the test releases them, not
 			// give the locked rows up after the default lock timeout (20 s).
 			scenario.environment().put("LOGINS_DATABASE_LOCK_TIMEOUT", "5m");

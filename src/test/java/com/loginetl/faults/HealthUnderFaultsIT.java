@@ -39,8 +39,7 @@ class HealthUnderFaultsIT {
 		TestQueues queues = scenario.queues();
 		JdbcTarget target = scenario.database();
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
-				TcpProxy sqs = TcpProxy.to(queues.sqs().endpoint().getPort())) {
-			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + sqs.port());
+				TcpProxy sqs = scenario.sqsThroughProxy()) {
 			try (ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 				assertAnswersAtOnce(service, "healthy", 200);
 

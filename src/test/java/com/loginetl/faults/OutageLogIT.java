@@ -58,8 +58,7 @@ class OutageLogIT {
 		Scenario scenario = Scenario.create("outage-log-sqs");
 		Workload workload = scenario.workload();
 		workload.send(1_000, 0);
-		try (TcpProxy sqs = TcpProxy.to(scenario.queues().sqs().endpoint().getPort())) {
-			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + sqs.port());
+		try (TcpProxy sqs = scenario.sqsThroughProxy()) {
 			try (ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 				Workload.SteadySender producer = workload.sendSteadily(99);
 				await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 500);

@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A bad producer floods the queue: as many invalid messages as valid ones, preloaded, drained by
- * the service with its heap capped at 96 MiB, once with a queue of {@value #SMALL_QUEUE} messages and
- * once, by a fresh service, with three times as many. Memory stays bounded because the service holds no
- * more than {@code max-concurrent-messages} messages at a time: the heap cap makes growth of the
+ * the service with its heap capped at 96 MiB, once with a queue of {@value #SMALL_QUEUE} messages
+ * and once, by a fresh service, with three times as many. Memory stays bounded because the service
+ * holds no more than {@code max-concurrent-messages} messages at a time: the heap cap makes growth of the
  * heap with the queue an OutOfMemoryError, and the peak resident set size (heap, metaspace, JIT
  * code, threads, Netty's buffers) must stay under {@link #PEAK_RSS_MIB} in both runs and may not
  * grow by more than {@link #GROWTH} from the smaller queue to the larger.
@@ -23,7 +23,8 @@ class PoisonFloodIT {
 	/**
 	 * Measured 2026-12-02 on the 2-core test machine in a full CI run, the service started as the
 	 * image starts it: 297 MiB with 2,000 messages, 296 MiB with 6,000 (286 and 302 MiB from the
-	 * plain jar). The bound leaves about a quarter for another JDK build or machine; a heap that grew with the queue would end in an OutOfMemoryError under the cap first.
+	 * plain jar). The bound leaves about a quarter for another JDK build or machine; a heap that
+	 * grew with the queue would end in an OutOfMemoryError under the cap first.
 	 */
 	private static final long PEAK_RSS_MIB = 400;
 

@@ -24,8 +24,7 @@ class SqsOutageIT {
 		Workload workload = scenario.workload();
 		workload.send(1_000, 20);
 
-		try (TcpProxy proxy = TcpProxy.to(scenario.queues().sqs().endpoint().getPort())) {
-			scenario.environment().put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + proxy.port());
+		try (TcpProxy proxy = scenario.sqsThroughProxy()) {
 			try (ServiceProcess service = scenario.startService()) {
 				Workload.SteadySender producer = workload.sendSteadily(50);
 				await().atMost(Duration.ofSeconds(30)).until(() -> workload.rows() >= 500);

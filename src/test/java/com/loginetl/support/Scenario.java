@@ -57,4 +57,15 @@ public record Scenario(JdbcTarget database, TestQueues queues, Workload workload
 		}
 	}
 
+	/**
+	 * Starts a proxy to the shared SQS server and points this scenario's service at it, so that a
+	 * test can cut the service's SQS connections or make them go silent; the test's own calls still
+	 * go straight to the server.
+	 */
+	public TcpProxy sqsThroughProxy() {
+		TcpProxy proxy = TcpProxy.to(this.queues.sqs().endpoint().getPort());
+		this.environment.put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://127.0.0.1:" + proxy.port());
+		return proxy;
+	}
+
 }
