@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -157,6 +158,9 @@ class PartitionMaintenanceIT {
 	}
 
 	@Test
+	// Preemptive: were the lock timeout lost, the step would wait on the lock in a socket read that
+	// no interrupt ends; this way the test fails at the bound instead of hanging the build.
+	@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 	void aStepThatCannotGetItsLockGivesUpWithinTheLockTimeoutAndALaterRunDoesIt() throws SQLException {
 		PartitionMaintenance maintenance = maintenance(null, 1);
 		try (Connection writer = connect(); Statement statement = writer.createStatement()) {
