@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.loginetl.support.SampleEvents;
+import com.loginetl.support.TestOutput;
 import com.loginetl.support.TestPostgres;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -83,7 +84,7 @@ class LocalRunIT {
 		requireFree(8080, "the service's HTTP port");
 		requireFree(9324, "ElasticMQ's port");
 
-		Path log = Files.createTempFile("login-etl-local-run-", ".log");
+		Path log = TestOutput.newFile("login-etl-local-run-", ".log");
 		List<String> command = new ArrayList<>(List.of(COMMAND.split(" ")));
 		command.addAll(1, List.of("-o", "-B"));
 		Process maven = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -19,6 +19,7 @@ import com.loginetl.masking.PiiMasker;
 import com.loginetl.support.JdbcTarget;
 import com.loginetl.support.LocalServices;
 import com.loginetl.support.SharedServices;
+import com.loginetl.support.TestOutput;
 import com.loginetl.support.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
@@ -122,8 +123,8 @@ class KeyToolJarIT {
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().keySet().removeIf((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_"));
 		builder.environment().putAll(env);
-		Path out = Files.createTempFile("login-etl", ".out");
-		Path err = Files.createTempFile("login-etl", ".err");
+		Path out = TestOutput.newFile("login-etl-tool-", ".out");
+		Path err = TestOutput.newFile("login-etl-tool-", ".err");
 		Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
 		process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
 		process.getOutputStream().close();

@@ -70,7 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
 	public static ServiceProcess start(List<String> command, Map<String, String> environment) {
 		try {
 			int port = freePort();
-			Path log = Files.createTempFile("login-etl-service-", ".log");
+			Path log = TestOutput.newFile("login-etl-service-", ".log");
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().keySet().removeIf((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_"));
 			builder.environment().putAll(environment);

@@ -2,9 +2,7 @@ package com.loginetl.support;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -212,12 +210,7 @@ public final class TestPostgres {
 	}
 
 	private static File createServerLog() {
-		try {
-			return Files.createTempFile("login-etl-postgres-", ".log").toFile();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return TestOutput.newFile("login-etl-postgres-", ".log").toFile();
 	}
 
 	private static String envOr(String name, String fallback) {
