@@ -599,6 +599,65 @@ class HelmChartTest {
 		});
 	}
 
+	/**
+	 * README's install example and docs/deployment.md's production additions render, and with them
+	 * the locked-down NetworkPolicy lets the pods reach the database and AWS, so the walk-through
+	 * works as written.
+	 */
+	@Test
+	void theDocumentedValuesFilesRenderAndOpenTheNetworkPolicyForTheDatabaseAndAws(@TempDir Path dir)
+			throws Exception {
+		Path readme = dir.resolve("readme-values.yaml");
+		java.nio.file.Files.writeString(readme, yamlBlockAfter(DeployFiles.read(DeployFiles.file("README.md")),
+				"4. **Install** with a values file such as:", "   "));
+		Path docs = dir.resolve("docs-values.yaml");
+		java.nio.file.Files.writeString(docs, yamlBlockAfter(DeployFiles.read(DeployFiles.file("docs/deployment.md")),
+				"A production values file adds to README's example:", ""));
+
+		List<Map<String, Object>> release = ChartRenderer.render(List.of(readme, docs), Map.of());
+		assertThat(egressByPort(only(release, NetworkPolicy.class))).containsKeys("TCP/5432", "TCP/443");
+		assertThat(only(release, NetworkPolicy.class).getSpec().getIngress()).singleElement()
+			.satisfies((rule) -> assertThat(rule.getFrom()).isNotEmpty());
+		assertThat(kinds(release)).contains("policy/v1/PodDisruptionBudget");
+		assertThat(configData(release)).containsKeys("SPRING_FLYWAY_USER", "LOGINS_DATABASE_SSL_MODE",
+				"LOGINS_DATABASE_SSL_ROOT_CERT", "LOGINS_MASKING_KMS_KEY_URI");
+	}
+
+	/** docs/deployment.md's values table gives each value's default as values.yaml has it. */
+	@Test
+	@SuppressWarnings("unchecked")
+	void theDeploymentDocsGiveEachValuesDefault() {
+		Map<String, Object> values = ChartRenderer.load(DeployFiles.chart().resolve("values.yaml"));
+		// | `name` / `sibling` | `default` / `default` | meaning |
+		java.util.regex.Matcher rows = java.util.regex.Pattern
+			.compile("^\\| (`[^|]+`) \\| ([^|]+) \\|", java.util.regex.Pattern.MULTILINE)
+			.matcher(DeployFiles.read(DeployFiles.file("docs/deployment.md")));
+		int checked = 0;
+		while (rows.find()) {
+			List<String> names = List.of(rows.group(1).replace("`", "").split(" / "));
+			List<String> defaults = List.of(rows.group(2).trim().split(" / "));
+			if (!defaults.stream().allMatch((literal) -> literal.matches("`[^`]*`"))) {
+				continue;
+			}
+			assertThat(defaults).as(rows.group()).hasSameSizeAs(names);
+			String first = names.get(0);
+			String parent = first.contains(".") ? first.substring(0, first.lastIndexOf('.') + 1) : "";
+			for (int i = 0; i < names.size(); i++) {
+				String name = names.get(i).contains(".") ? names.get(i) : parent + names.get(i);
+				Object value = values;
+				for (String key : name.split("\\.")) {
+					assertThat((Map<String, Object>) value).as("%s in values.yaml", name).containsKey(key);
+					value = ((Map<String, Object>) value).get(key);
+				}
+				String literal = defaults.get(i).substring(1, defaults.get(i).length() - 1);
+				Object expected = new org.yaml.snakeyaml.Yaml().load(literal);
+				assertThat(value).as("default of %s", name).isEqualTo(expected);
+				checked++;
+			}
+		}
+		assertThat(checked).as("values checked").isGreaterThan(20);
+	}
+
 	@Test
 	void cronJobModeRunsTheDeploymentsPodOnASchedule() {
 		List<Map<String, Object>> release = ChartRenderer.render(List.of(),
@@ -713,6 +772,18 @@ class HelmChartTest {
 					(a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
 		}));
 		return byPort;
+	}
+
+	/** The first fenced YAML block after {@code marker}, without the indent of its list item. */
+	private static String yamlBlockAfter(String text, String marker, String indent) {
+		int start = text.indexOf(indent + "```yaml\n", text.indexOf(marker));
+		assertThat(text.indexOf(marker)).as(marker).isNotNegative();
+		int end = text.indexOf(indent + "```\n", start + 1);
+		return text.substring(start, end)
+			.lines()
+			.skip(1)
+			.map((line) -> line.startsWith(indent) ? line.substring(indent.length()) : line)
+			.collect(java.util.stream.Collectors.joining("\n", "", "\n"));
 	}
 
 	private static Map<String, Object> inlineSecrets() {
