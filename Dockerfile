@@ -44,7 +44,8 @@ RUN java -jar /app/login-etl.jar keygen > /tmp/training-keyset.json \
 # The application files stay owned by root: the service cannot change its own code. It writes
 # only below /tmp (Tomcat's work directory), which Kubernetes mounts as an emptyDir.
 USER 10001:10001
-EXPOSE 8080
+# 8080: the application port (no endpoint of its own); 8081: management (probes, /actuator/prometheus).
+EXPOSE 8080 8081
 # The JVM sizes its heap from the container's memory limit (container support is on by default
 # in Java 17); ExitOnOutOfMemoryError lets the orchestrator restart a broken JVM. The archive is
 # used when it fits the jar and JVM, and skipped with a warning otherwise; JVM warnings go to

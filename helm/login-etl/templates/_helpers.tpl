@@ -102,6 +102,61 @@ from database.password, or "<fullname>-database" for the operator to create.
 /etc/login-etl/masking/keyset.json
 {{- end }}
 
+{{/*
+The database's CA bundle as a volume source: database.tls.caBundle's Secret or ConfigMap, or
+nothing when neither is named.
+*/}}
+{{- define "login-etl.databaseCaVolume" -}}
+{{- $bundle := .Values.database.tls.caBundle }}
+{{- if and $bundle.secretName $bundle.configMapName }}
+{{- fail "database.tls.caBundle: name either secretName or configMapName, not both" }}
+{{- end }}
+{{- if $bundle.secretName }}
+secret:
+  secretName: {{ $bundle.secretName }}
+  defaultMode: 0444
+  items:
+    - key: {{ $bundle.key }}
+      path: {{ include "login-etl.databaseCaPath" . | base }}
+{{- else if $bundle.configMapName }}
+configMap:
+  name: {{ $bundle.configMapName }}
+  defaultMode: 0444
+  items:
+    - key: {{ $bundle.key }}
+      path: {{ include "login-etl.databaseCaPath" . | base }}
+{{- end }}
+{{- end }}
+
+{{/* Where the database's CA bundle appears in the container (LOGINS_DATABASE_SSL_ROOT_CERT). */}}
+{{- define "login-etl.databaseCaPath" -}}
+/etc/login-etl/database-ca/ca.crt
+{{- end }}
+
+{{/* The schema owner's name (database.owner.username), checked against its Secret. */}}
+{{- define "login-etl.databaseOwner" -}}
+{{- $owner := .Values.database.owner }}
+{{- if and $owner.username (not $owner.existingSecret) }}
+{{- fail "database.owner: set existingSecret (and existingSecretPasswordKey) to the Secret that holds the owner role's password" }}
+{{- end }}
+{{- if and $owner.existingSecret (not $owner.username) }}
+{{- fail "database.owner: set username, the role that owns the schema, along with existingSecret" }}
+{{- end }}
+{{- $owner.username }}
+{{- end }}
+
+{{/*
+The fewest pods the workload runs: the enabled autoscaler's minReplicas, or replicaCount; 0 for a
+CronJob, whose runs get no PodDisruptionBudget.
+*/}}
+{{- define "login-etl.minPods" -}}
+{{- if ne .Values.mode "deployment" }}0
+{{- else if .Values.autoscaling.hpa.enabled }}{{ .Values.autoscaling.hpa.minReplicas }}
+{{- else if .Values.autoscaling.keda.enabled }}{{ .Values.autoscaling.keda.minReplicas }}
+{{- else }}{{ .Values.replicaCount }}
+{{- end }}
+{{- end }}
+
 {{/* The queue KEDA watches: autoscaling.keda.queueURL, or sqs.queue when that is a URL. */}}
 {{- define "login-etl.kedaQueueUrl" -}}
 {{- if .Values.autoscaling.keda.queueURL }}
@@ -156,17 +211,43 @@ spec:
   nodeSelector:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with .Values.affinity }}
+  {{- if .Values.affinity }}
   affinity:
-    {{- toYaml . | nindent 4 }}
+    {{- toYaml .Values.affinity | nindent 4 }}
+  {{- else if eq .Values.podAntiAffinityPreset "soft" }}
+  affinity:
+    podAntiAffinity:
+      preferredDuringSchedulingIgnoredDuringExecution:
+        - weight: 100
+          podAffinityTerm:
+            topologyKey: kubernetes.io/hostname
+            labelSelector:
+              matchLabels:
+                {{- include "login-etl.selectorLabels" . | nindent 16 }}
+  {{- else if eq .Values.podAntiAffinityPreset "hard" }}
+  affinity:
+    podAntiAffinity:
+      requiredDuringSchedulingIgnoredDuringExecution:
+        - topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "login-etl.selectorLabels" . | nindent 14 }}
   {{- end }}
   {{- with .Values.tolerations }}
   tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with .Values.topologySpreadConstraints }}
+  {{- if .Values.topologySpreadConstraints }}
   topologySpreadConstraints:
-    {{- toYaml . | nindent 4 }}
+    {{- toYaml .Values.topologySpreadConstraints | nindent 4 }}
+  {{- else if .Values.topologySpread.enabled }}
+  topologySpreadConstraints:
+    - topologyKey: {{ .Values.topologySpread.topologyKey }}
+      maxSkew: {{ .Values.topologySpread.maxSkew }}
+      whenUnsatisfiable: {{ .Values.topologySpread.whenUnsatisfiable }}
+      labelSelector:
+        matchLabels:
+          {{- include "login-etl.selectorLabels" . | nindent 10 }}
   {{- end }}
   containers:
     - name: login-etl
@@ -178,7 +259,10 @@ spec:
       {{- end }}
       ports:
         - name: http
-          containerPort: {{ .Values.metrics.service.port }}
+          containerPort: {{ .Values.containerPorts.http }}
+          protocol: TCP
+        - name: management
+          containerPort: {{ .Values.containerPorts.management }}
           protocol: TCP
       envFrom:
         - configMapRef:
@@ -189,6 +273,13 @@ spec:
             secretKeyRef:
               name: {{ include "login-etl.databaseSecretName" . }}
               key: {{ include "login-etl.databaseSecretKey" . }}
+        {{- if include "login-etl.databaseOwner" . }}
+        - name: SPRING_FLYWAY_PASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ .Values.database.owner.existingSecret }}
+              key: {{ .Values.database.owner.existingSecretPasswordKey }}
+        {{- end }}
         {{- with .Values.sqs.credentials.existingSecret }}
         - name: SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY
           valueFrom:
@@ -208,21 +299,21 @@ spec:
       startupProbe:
         httpGet:
           path: /actuator/health/liveness
-          port: http
+          port: management
         {{- omit .Values.startupProbe "enabled" | toYaml | nindent 8 }}
       {{- end }}
       {{- if .Values.livenessProbe.enabled }}
       livenessProbe:
         httpGet:
           path: /actuator/health/liveness
-          port: http
+          port: management
         {{- omit .Values.livenessProbe "enabled" | toYaml | nindent 8 }}
       {{- end }}
       {{- if .Values.readinessProbe.enabled }}
       readinessProbe:
         httpGet:
           path: /actuator/health/readiness
-          port: http
+          port: management
         {{- omit .Values.readinessProbe "enabled" | toYaml | nindent 8 }}
       {{- end }}
       {{- with .Values.resources }}
@@ -235,6 +326,14 @@ spec:
         - name: masking-keyset
           mountPath: {{ include "login-etl.keysetPath" . | dir }}
           readOnly: true
+        {{- if include "login-etl.databaseCaVolume" . }}
+        - name: database-ca
+          mountPath: {{ include "login-etl.databaseCaPath" . | dir }}
+          readOnly: true
+        {{- end }}
+        {{- with .Values.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
   volumes:
     - name: tmp
       emptyDir:
@@ -246,4 +345,11 @@ spec:
         items:
           - key: {{ include "login-etl.maskingSecretKey" . }}
             path: {{ include "login-etl.keysetPath" . | base }}
+    {{- with include "login-etl.databaseCaVolume" . }}
+    - name: database-ca
+      {{- . | nindent 6 }}
+    {{- end }}
+    {{- with .Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
 {{- end }}

@@ -40,10 +40,10 @@ import static org.awaitility.Awaitility.await;
  * README's local run, exactly as README gives it (offline, since the build already fetched what it
  * needs): {@code mvn -DskipTests package spring-boot:test-run} in a Maven of its own, then README's
  * claims about it: ElasticMQ on port 9324 with the two queues, 99 rows and one dead letter with its
- * reason, the log's {@code Rows: psql ...} line, readiness UP on port 8080, README's metrics
- * command, its {@code send-message} example, and its {@code unmask} line on the jar the command
- * made. The ports are README's, so this test needs 8080 and 9324 free and says so when they are
- * not.
+ * reason, the log's {@code Rows: psql ...} line, readiness UP on the management port 8081, README's
+ * metrics command, its {@code send-message} example, and its {@code unmask} line on the jar the
+ * command made. The ports are README's, so this test needs 8080, 8081 and 9324 free and says so
+ * when they are not.
  */
 class LocalRunIT {
 
@@ -53,7 +53,7 @@ class LocalRunIT {
 	static final String UNMASK = "LOGINS_MASKING_KEYSET_FILE=src/test/resources/dev-keyset.json java -jar "
 			+ "target/login-etl.jar unmask TOKEN";
 
-	static final String METRICS = "curl -s localhost:8080/actuator/prometheus | grep -E "
+	static final String METRICS = "curl -s localhost:8081/actuator/prometheus | grep -E "
 			+ "'^logins_(received|written|rejected|duplicates)_total'";
 
 	static final String DEAD_LETTER_QUEUE_URL = "http://localhost:9324/000000000000/login-queue-dlq";
@@ -81,7 +81,8 @@ class LocalRunIT {
 			.contains(DEAD_LETTER_QUEUE_URL)
 			.contains(QUEUE_URL)
 			.contains(ONE_MORE_EVENT);
-		requireFree(8080, "the service's HTTP port");
+		requireFree(8080, "the service's application port");
+		requireFree(8081, "the service's management port");
 		requireFree(9324, "ElasticMQ's port");
 
 		Path log = TestOutput.newFile("login-etl-local-run-", ".log");
@@ -137,7 +138,7 @@ class LocalRunIT {
 			socket.setReuseAddress(true);
 		}
 		catch (IOException ex) {
-			fail("Port " + port + " (" + what + ") is taken: README's local run needs ports 8080 and 9324, and so "
+			fail("Port " + port + " (" + what + ") is taken: README's local run needs ports 8080, 8081 and 9324, and so "
 					+ "does this test of it. Stop whatever listens there (another local run?) and run it again.");
 		}
 	}
@@ -158,7 +159,7 @@ class LocalRunIT {
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:8080" + path))
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:8081" + path))
 			.timeout(Duration.ofSeconds(10))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}

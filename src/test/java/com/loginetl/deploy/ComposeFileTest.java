@@ -27,7 +27,7 @@ class ComposeFileTest {
 			"SPRING_CLOUD_AWS_REGION_STATIC", "SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY",
 			"SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
 			"SPRING_DATASOURCE_PASSWORD", "LOGINS_QUEUE", "LOGINS_DEAD_LETTER_QUEUE", "LOGINS_MASKING_KEYSET",
-			"LOGINS_MASKING_KEYSET_FILE", "SERVER_PORT");
+			"LOGINS_MASKING_KEYSET_FILE", "SERVER_PORT", "MANAGEMENT_SERVER_PORT");
 
 	private final Map<String, Object> compose = ChartRenderer.load(DeployFiles.file("docker-compose.yml"));
 
@@ -69,7 +69,7 @@ class ComposeFileTest {
 				Map.of("postgres", "service_healthy", "relay", "service_completed_successfully"));
 		assertThat(dependsOn("relay")).containsOnlyKeys("takehome-sqs", "sqs");
 		assertThat(healthcheck("postgres")).contains("pg_isready", "127.0.0.1");
-		assertThat(healthcheck("login-etl")).contains("curl", "http://localhost:8080/actuator/health/readiness");
+		assertThat(healthcheck("login-etl")).contains("curl", "http://localhost:8081/actuator/health/readiness");
 	}
 
 	@Test

@@ -82,11 +82,14 @@ class DockerfileTest {
 	}
 
 	@Test
-	void exposesTheServicePort() {
+	void exposesTheServiceAndManagementPorts() {
 		assertThat(this.instructions.finalStage().named("EXPOSE")).extracting(Instruction::arguments)
-			.containsExactly("8080");
+			.containsExactly("8080 8081");
 		assertThat(DeployFiles.read(DeployFiles.file("src/main/resources/application.yaml")))
-			.contains("server:\n  port: 8080");
+			.contains("server:\n  # ")
+			.contains("\n  port: 8080\n  shutdown: graceful")
+			.contains("management:\n  server:\n")
+			.contains("\n    port: 8081\n  endpoints:");
 	}
 
 	@Test

@@ -49,12 +49,16 @@ class HelmChartTest {
 			"SPRING_CLOUD_AWS_REGION_STATIC", "SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY",
 			"SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
 			"SPRING_DATASOURCE_PASSWORD", "LOGINS_QUEUE", "LOGINS_DEAD_LETTER_QUEUE", "LOGINS_MASKING_KEYSET_FILE",
-			"SERVER_PORT", "LOGINS_EXIT_WHEN_IDLE");
+			"SERVER_PORT", "MANAGEMENT_SERVER_PORT", "LOGINS_EXIT_WHEN_IDLE", "SPRING_FLYWAY_USER",
+			"LOGINS_DATABASE_SSL_MODE", "LOGINS_DATABASE_SSL_ROOT_CERT", "LOGINS_MASKING_KMS_KEY_URI");
+
+	/** The rule every NetworkPolicy rule of the chart keeps: no peer list may be empty (that admits any address). */
+	private static final String CIDR_REQUIRED = "an empty peer list would admit any address";
 
 	@Test
 	void defaultsRenderOnlyWhatNeedsNoCrdOrSecretValue() {
 		assertThat(kinds(ChartRenderer.render())).containsExactlyInAnyOrder("v1/ServiceAccount", "v1/ConfigMap",
-				"v1/Service", "apps/v1/Deployment");
+				"v1/Service", "apps/v1/Deployment", "networking.k8s.io/v1/NetworkPolicy");
 	}
 
 	@Test
@@ -84,7 +88,9 @@ class HelmChartTest {
 	void everyRenderedBuiltInObjectMatchesTheKubernetesModelStrictly() {
 		for (List<Map<String, Object>> release : List.of(ChartRenderer.render(), ChartRenderer.render(EVERYTHING_ON),
 				ChartRenderer.render(List.of(), hpaOn()), ChartRenderer.render(List.of(), inlineSecrets()),
-				ChartRenderer.render(List.of(EVERYTHING_ON), cronJobOfEverythingOn()))) {
+				ChartRenderer.render(List.of(EVERYTHING_ON), cronJobOfEverythingOn()),
+				ChartRenderer.render(List.of(), Map.of("replicaCount", "2", "podAntiAffinityPreset", "hard")),
+				ChartRenderer.render(List.of(), securityWiring()))) {
 			for (Map<String, Object> object : release) {
 				if (StrictKubernetesModel.isBuiltIn(object)) {
 					assertThat(StrictKubernetesModel.read(object).getMetadata().getName()).isNotBlank();
@@ -131,12 +137,14 @@ class HelmChartTest {
 	}
 
 	@Test
-	void probesUseTheActuatorHealthGroupsOnTheHttpPort() {
-		Container container = container(deployment(ChartRenderer.render()));
-		assertThat(container.getPorts()).singleElement().satisfies((port) -> {
-			assertThat(port.getName()).isEqualTo("http");
-			assertThat(port.getContainerPort()).isEqualTo(8080);
-		});
+	void probesUseTheActuatorHealthGroupsOnTheManagementPort() {
+		List<Map<String, Object>> release = ChartRenderer.render();
+		Container container = container(deployment(release));
+		assertThat(container.getPorts()).extracting((port) -> port.getName() + "=" + port.getContainerPort())
+			.containsExactly("http=8080", "management=8081");
+		// The service listens where the pod's ports say (application.yaml's defaults are the same).
+		assertThat(configData(release)).containsEntry("SERVER_PORT", "8080")
+			.containsEntry("MANAGEMENT_SERVER_PORT", "8081");
 		assertHttpProbe(container.getLivenessProbe(), "/actuator/health/liveness");
 		assertHttpProbe(container.getReadinessProbe(), "/actuator/health/readiness");
 		assertHttpProbe(container.getStartupProbe(), "/actuator/health/liveness");
@@ -253,7 +261,8 @@ class HelmChartTest {
 			.containsEntry("LOGINS_QUEUE", "login-queue")
 			.containsEntry("LOGINS_DEAD_LETTER_QUEUE", "login-queue-dlq")
 			.containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://postgresql:5432/postgres")
-			.containsEntry("SERVER_PORT", "8080");
+			.containsEntry("SERVER_PORT", "8080")
+			.containsEntry("MANAGEMENT_SERVER_PORT", "8081");
 		assertThat(SERVICE_ENVIRONMENT).containsAll(data.keySet());
 
 		Map<String, String> everythingOn = configData(ChartRenderer.render(EVERYTHING_ON));
@@ -343,33 +352,319 @@ class HelmChartTest {
 			.containsEntry("interval", "15s");
 		assertThat(service.getSpec().getSelector())
 			.isEqualTo(deployment(release).getSpec().getSelector().getMatchLabels());
+		// The Service exposes the management port alone, and annotates it for annotation-based scraping.
+		assertThat(service.getSpec().getPorts()).singleElement().satisfies((port) -> {
+			assertThat(port.getName()).isEqualTo("management");
+			assertThat(port.getPort()).isEqualTo(8081);
+			assertThat(port.getTargetPort().getStrVal()).isEqualTo("management");
+		});
+		assertThat(service.getMetadata().getAnnotations()).containsEntry("prometheus.io/port", "8081")
+			.containsEntry("prometheus.io/path", "/actuator/prometheus");
+		assertThat(only(ChartRenderer.render(List.of(), Map.of("containerPorts.management", "9090")), Service.class)
+			.getMetadata()
+			.getAnnotations()).containsEntry("prometheus.io/port", "9090");
 	}
 
 	@Test
-	void theNetworkPolicyAdmitsOnlyTheHttpPortFromMonitoring() {
+	void theNetworkPolicyIsOnByDefaultAndAdmitsNothingButDnsUntilTold() {
+		NetworkPolicy policy = only(ChartRenderer.render(), NetworkPolicy.class);
+		assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+			.isEqualTo(deployment(ChartRenderer.render()).getSpec().getSelector().getMatchLabels());
+		assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+		// No peer named: no ingress rule at all (a rule without peers would admit every address).
+		assertThat(policy.getSpec().getIngress()).isEmpty();
+		// Egress: DNS to kube-dns only; no database or AWS rule until their CIDRs are set.
+		assertThat(policy.getSpec().getEgress()).singleElement().satisfies((rule) -> {
+			assertThat(rule.getTo()).singleElement().satisfies((peer) -> {
+				assertThat(peer.getNamespaceSelector().getMatchLabels())
+					.containsExactlyEntriesOf(Map.of("kubernetes.io/metadata.name", "kube-system"));
+				assertThat(peer.getPodSelector().getMatchLabels()).containsExactlyEntriesOf(Map.of("k8s-app", "kube-dns"));
+			});
+			assertThat(rule.getPorts()).extracting((port) -> port.getProtocol() + "/" + port.getPort().getIntVal())
+				.containsExactlyInAnyOrder("UDP/53", "TCP/53");
+		});
+		assertThat(kinds(ChartRenderer.render(List.of(), Map.of("networkPolicy.enabled", "false"))))
+			.doesNotContain("networking.k8s.io/v1/NetworkPolicy");
+	}
+
+	@Test
+	void theNetworkPolicyAdmitsTheManagementPortFromPrometheusAndReachesOnlyTheNamedCidrs() {
 		List<Map<String, Object>> release = ChartRenderer.render(EVERYTHING_ON);
 		NetworkPolicy policy = only(release, NetworkPolicy.class);
-		assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+		int management = container(deployment(release)).getPorts()
+			.stream()
+			.filter((port) -> port.getName().equals("management"))
+			.findFirst()
+			.orElseThrow()
+			.getContainerPort();
 		assertThat(policy.getSpec().getIngress()).singleElement().satisfies((rule) -> {
-			assertThat(rule.getPorts()).singleElement()
-				.satisfies((port) -> assertThat(port.getPort().getStrVal()).isEqualTo("http"));
-			assertThat(rule.getFrom()).singleElement()
-				.satisfies((peer) -> assertThat(peer.getNamespaceSelector().getMatchLabels())
-					.containsEntry("kubernetes.io/metadata.name", "monitoring"));
+			assertThat(rule.getPorts()).singleElement().satisfies((port) -> {
+				assertThat(port.getPort().getIntVal()).isEqualTo(management);
+				assertThat(port.getProtocol()).isEqualTo("TCP");
+			});
+			assertThat(rule.getFrom()).singleElement().satisfies((peer) -> {
+				assertThat(peer.getNamespaceSelector().getMatchLabels())
+					.containsExactlyEntriesOf(Map.of("kubernetes.io/metadata.name", "monitoring"));
+				assertThat(peer.getPodSelector().getMatchLabels())
+					.containsExactlyEntriesOf(Map.of("app.kubernetes.io/name", "prometheus"));
+			});
 		});
-		assertThat(policy.getSpec().getEgress()).flatExtracting((rule) -> rule.getPorts())
-			.extracting((port) -> port.getPort().getIntVal())
-			.containsExactlyInAnyOrder(53, 53, 5432, 443, 8443);
-		PodDisruptionBudget budget = only(release, PodDisruptionBudget.class);
-		assertThat(budget.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+		// Every egress rule names its peers: none is open to any address.
+		assertThat(policy.getSpec().getEgress()).allSatisfy((rule) -> assertThat(rule.getTo()).as(CIDR_REQUIRED)
+			.isNotEmpty());
+		assertThat(egressByPort(policy)).containsExactlyInAnyOrderEntriesOf(Map.of("UDP/53", List.of("kube-dns"),
+				"TCP/53", List.of("kube-dns"), "TCP/5432", List.of("10.0.64.0/20", "10.0.80.0/20"), "TCP/443",
+				List.of("10.0.0.0/20"), "TCP/8443", List.of("10.0.0.0/16")));
+
+		// The database's port follows database.port, or networkPolicy.database.port when set.
+		Map<String, Object> cidrs = Map.of("networkPolicy.database.cidrs[0]", "10.1.0.0/16");
+		assertThat(egressByPort(only(ChartRenderer.render(List.of(), with(cidrs, "database.port", "6543")),
+				NetworkPolicy.class))).containsEntry("TCP/6543", List.of("10.1.0.0/16"));
+		assertThat(egressByPort(only(ChartRenderer.render(List.of(), with(cidrs, "networkPolicy.database.port", "6432")),
+				NetworkPolicy.class))).containsEntry("TCP/6432", List.of("10.1.0.0/16")).doesNotContainKey("TCP/5432");
+	}
+
+	@Test
+	void theValuesSchemaRefusesANetworkPolicyPeerThatIsNotOne(@TempDir Path dir) throws Exception {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("networkPolicy.database.cidrs[0]", "db.example.com")))
+			.withMessageContaining("cidrs");
+		// DNS to no peer at all would be DNS to any address.
+		Path noDnsPeer = dir.resolve("no-dns-peer.yaml");
+		java.nio.file.Files.writeString(noDnsPeer, "networkPolicy:\n  dns:\n    to: []\n");
+		assertThatIllegalStateException().isThrownBy(() -> ChartRenderer.render(noDnsPeer))
+			.withMessageContaining("/networkPolicy/dns/to");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("networkPolicy.dns.to", "null")))
+			.withMessageContaining("to");
+		// the old open-by-default switches are gone: a values file that still sets them fails loudly
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("networkPolicy.allowExternalEgress", "true")))
+			.withMessageContaining("allowExternalEgress");
+	}
+
+	@Test
+	void aDisruptionBudgetProtectsTwoPodsOrMoreAndNeverOne() {
+		assertThat(kinds(ChartRenderer.render())).as("replicaCount 1").doesNotContain("policy/v1/PodDisruptionBudget");
+		PodDisruptionBudget budget = only(ChartRenderer.render(List.of(), Map.of("replicaCount", "2")),
+				PodDisruptionBudget.class);
+		assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+		assertThat(budget.getSpec().getMinAvailable()).isNull();
+		assertThat(budget.getSpec().getSelector().getMatchLabels())
+			.isEqualTo(deployment(ChartRenderer.render()).getSpec().getSelector().getMatchLabels());
+		// An autoscaler's minimum counts, not replicaCount.
+		assertThat(kinds(ChartRenderer.render(List.of(), Map.of("autoscaling.hpa.enabled", "true",
+				"autoscaling.hpa.minReplicas", "2")))).contains("policy/v1/PodDisruptionBudget");
+		assertThat(kinds(ChartRenderer.render(List.of(), Map.of("replicaCount", "3", "autoscaling.hpa.enabled", "true"))))
+			.as("HPA minReplicas 1").doesNotContain("policy/v1/PodDisruptionBudget");
+		assertThat(kinds(ChartRenderer.render(List.of(EVERYTHING_ON), Map.of("autoscaling.keda.minReplicas", "0"))))
+			.as("KEDA down to zero").doesNotContain("policy/v1/PodDisruptionBudget");
+		assertThat(only(ChartRenderer.render(EVERYTHING_ON), PodDisruptionBudget.class).getSpec().getMinAvailable()
+			.getIntVal()).isEqualTo(1);
+		// Opt-out, and a CronJob's runs never get one.
+		assertThat(kinds(ChartRenderer.render(List.of(), Map.of("replicaCount", "3", "pdb.create", "false"))))
+			.doesNotContain("policy/v1/PodDisruptionBudget");
+		assertThat(kinds(ChartRenderer.render(List.of(), Map.of("replicaCount", "3", "mode", "cronjob"))))
+			.doesNotContain("policy/v1/PodDisruptionBudget");
+	}
+
+	@Test
+	void podsPreferOtherNodesAndSpreadOverZonesUnlessTurnedOff() {
+		PodSpec pod = deployment(ChartRenderer.render()).getSpec().getTemplate().getSpec();
+		Map<String, String> selector = deployment(ChartRenderer.render()).getSpec().getSelector().getMatchLabels();
+		assertThat(pod.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+			.isNullOrEmpty();
+		assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+			.singleElement()
+			.satisfies((term) -> {
+				assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+				assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels()).isEqualTo(selector);
+			});
+		assertThat(pod.getTopologySpreadConstraints()).singleElement().satisfies((spread) -> {
+			assertThat(spread.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+			assertThat(spread.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+			assertThat(spread.getMaxSkew()).isEqualTo(1);
+			assertThat(spread.getLabelSelector().getMatchLabels()).isEqualTo(selector);
+		});
+
+		PodSpec off = deployment(ChartRenderer.render(List.of(),
+				Map.of("podAntiAffinityPreset", "", "topologySpread.enabled", "false"))).getSpec().getTemplate().getSpec();
+		assertThat(off.getAffinity()).isNull();
+		assertThat(off.getTopologySpreadConstraints()).isNullOrEmpty();
+
+		PodSpec hard = deployment(ChartRenderer.render(List.of(), Map.of("podAntiAffinityPreset", "hard"))).getSpec()
+			.getTemplate()
+			.getSpec();
+		assertThat(hard.getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+			.singleElement()
+			.satisfies((term) -> assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+		assertThat(hard.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+			.isNullOrEmpty();
+
+		// affinity and topologySpreadConstraints of one's own replace the presets.
+		PodSpec own = deployment(ChartRenderer.render(List.of(),
+				Map.of("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key",
+						"kubernetes.io/arch",
+						"affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator",
+						"Exists", "topologySpreadConstraints[0].topologyKey", "kubernetes.io/hostname",
+						"topologySpreadConstraints[0].maxSkew", "2", "topologySpreadConstraints[0].whenUnsatisfiable",
+						"DoNotSchedule")))
+			.getSpec()
+			.getTemplate()
+			.getSpec();
+		assertThat(own.getAffinity().getPodAntiAffinity()).isNull();
+		assertThat(own.getAffinity().getNodeAffinity()).isNotNull();
+		assertThat(own.getTopologySpreadConstraints()).singleElement()
+			.satisfies((spread) -> assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname"));
+	}
+
+	@Test
+	void databaseTlsModeAndItsCaBundleMountedReadOnly() {
+		List<Map<String, Object>> release = ChartRenderer.render(EVERYTHING_ON);
+		PodSpec pod = deployment(release).getSpec().getTemplate().getSpec();
+		Map<String, String> config = configData(release);
+		assertThat(config).containsEntry("LOGINS_DATABASE_SSL_MODE", "verify-full")
+			.containsEntry("LOGINS_DATABASE_SSL_ROOT_CERT", "/etc/login-etl/database-ca/ca.crt");
+		assertThat(container(pod).getVolumeMounts()).filteredOn((mount) -> mount.getName().equals("database-ca"))
+			.singleElement()
+			.satisfies((mount) -> {
+				assertThat(mount.getMountPath()).isEqualTo("/etc/login-etl/database-ca");
+				assertThat(mount.getReadOnly()).isTrue();
+			});
+		assertThat(volume(pod, "database-ca").getConfigMap()).satisfies((source) -> {
+			assertThat(source.getName()).isEqualTo("rds-ca-bundle");
+			assertThat(source.getItems()).singleElement().satisfies((item) -> {
+				assertThat(item.getKey()).isEqualTo("global-bundle.pem");
+				assertThat(item.getPath()).isEqualTo("ca.crt");
+			});
+		});
+
+		// From a Secret as well; neither the mode nor the bundle by default.
+		PodSpec fromSecret = deployment(ChartRenderer.render(List.of(), securityWiring())).getSpec().getTemplate().getSpec();
+		assertThat(volume(fromSecret, "database-ca").getSecret()).satisfies((source) -> {
+			assertThat(source.getSecretName()).isEqualTo("db-ca");
+			assertThat(source.getItems()).singleElement().satisfies((item) -> assertThat(item.getKey()).isEqualTo("ca.crt"));
+		});
+		Map<String, String> defaults = configData(ChartRenderer.render());
+		assertThat(defaults).doesNotContainKeys("LOGINS_DATABASE_SSL_MODE", "LOGINS_DATABASE_SSL_ROOT_CERT");
+		assertThat(deployment(ChartRenderer.render()).getSpec().getTemplate().getSpec().getVolumes())
+			.extracting(Volume::getName)
+			.containsExactlyInAnyOrder("tmp", "masking-keyset");
+
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(),
+					Map.of("database.tls.caBundle.secretName", "a", "database.tls.caBundle.configMapName", "b")))
+			.withMessageContaining("database.tls.caBundle: name either secretName or configMapName");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("database.tls.mode", "verify-everything")))
+			.withMessageContaining("mode");
+	}
+
+	@Test
+	void theSchemaOwnerRoleRunsTheMigrationsWithItsPasswordFromASecret() {
+		List<Map<String, Object>> release = ChartRenderer.render(EVERYTHING_ON);
+		assertThat(configData(release)).containsEntry("SPRING_FLYWAY_USER", "login_etl_owner")
+			.containsEntry("SPRING_DATASOURCE_USERNAME", "login_etl");
+		EnvVar password = env(container(deployment(release)), "SPRING_FLYWAY_PASSWORD");
+		assertThat(password.getValue()).isNull();
+		assertThat(password.getValueFrom().getSecretKeyRef().getName()).isEqualTo("login-etl-db-owner");
+		assertThat(password.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("owner-password");
+
+		// Unset: one role, as before.
+		List<Map<String, Object>> defaults = ChartRenderer.render();
+		assertThat(configData(defaults)).doesNotContainKey("SPRING_FLYWAY_USER");
+		assertThat(container(deployment(defaults)).getEnv()).extracting(EnvVar::getName)
+			.doesNotContain("SPRING_FLYWAY_PASSWORD");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("database.owner.username", "owner")))
+			.withMessageContaining("database.owner: set existingSecret");
+	}
+
+	@Test
+	void theKmsKeyUriReachesTheServiceAndExtraVolumesTheContainer() {
+		List<Map<String, Object>> release = ChartRenderer.render(EVERYTHING_ON);
+		assertThat(configData(release)).containsEntry("LOGINS_MASKING_KMS_KEY_URI",
+				"aws-kms://arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
+		assertThat(configData(ChartRenderer.render())).doesNotContainKey("LOGINS_MASKING_KMS_KEY_URI");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("masking.kmsKeyUri", "arn:aws:kms:us-east-1:1:key/x")))
+			.withMessageContaining("kmsKeyUri");
+
+		PodSpec pod = deployment(release).getSpec().getTemplate().getSpec();
+		assertThat(volume(pod, "client-certificate").getSecret().getSecretName()).isEqualTo("login-etl-client-certificate");
+		assertThat(container(pod).getVolumeMounts()).anySatisfy((mount) -> {
+			assertThat(mount.getName()).isEqualTo("client-certificate");
+			assertThat(mount.getMountPath()).isEqualTo("/etc/login-etl/client-certificate");
+			assertThat(mount.getReadOnly()).isTrue();
+		});
+	}
+
+	/**
+	 * README's install example and docs/deployment.md's production additions render, and with them
+	 * the locked-down NetworkPolicy lets the pods reach the database and AWS, so the walk-through
+	 * works as written.
+	 */
+	@Test
+	void theDocumentedValuesFilesRenderAndOpenTheNetworkPolicyForTheDatabaseAndAws(@TempDir Path dir)
+			throws Exception {
+		Path readme = dir.resolve("readme-values.yaml");
+		java.nio.file.Files.writeString(readme, yamlBlockAfter(DeployFiles.read(DeployFiles.file("README.md")),
+				"4. **Install** with a values file such as:", "   "));
+		Path docs = dir.resolve("docs-values.yaml");
+		java.nio.file.Files.writeString(docs, yamlBlockAfter(DeployFiles.read(DeployFiles.file("docs/deployment.md")),
+				"A production values file adds to README's example:", ""));
+
+		List<Map<String, Object>> release = ChartRenderer.render(List.of(readme, docs), Map.of());
+		assertThat(egressByPort(only(release, NetworkPolicy.class))).containsKeys("TCP/5432", "TCP/443");
+		assertThat(only(release, NetworkPolicy.class).getSpec().getIngress()).singleElement()
+			.satisfies((rule) -> assertThat(rule.getFrom()).isNotEmpty());
+		assertThat(kinds(release)).contains("policy/v1/PodDisruptionBudget");
+		assertThat(configData(release)).containsKeys("SPRING_FLYWAY_USER", "LOGINS_DATABASE_SSL_MODE",
+				"LOGINS_DATABASE_SSL_ROOT_CERT", "LOGINS_MASKING_KMS_KEY_URI");
+	}
+
+	/** docs/deployment.md's values table gives each value's default as values.yaml has it. */
+	@Test
+	@SuppressWarnings("unchecked")
+	void theDeploymentDocsGiveEachValuesDefault() {
+		Map<String, Object> values = ChartRenderer.load(DeployFiles.chart().resolve("values.yaml"));
+		// | `name` / `sibling` | `default` / `default` | meaning |
+		java.util.regex.Matcher rows = java.util.regex.Pattern
+			.compile("^\\| (`[^|]+`) \\| ([^|]+) \\|", java.util.regex.Pattern.MULTILINE)
+			.matcher(DeployFiles.read(DeployFiles.file("docs/deployment.md")));
+		int checked = 0;
+		while (rows.find()) {
+			List<String> names = List.of(rows.group(1).replace("`", "").split(" / "));
+			List<String> defaults = List.of(rows.group(2).trim().split(" / "));
+			if (!defaults.stream().allMatch((literal) -> literal.matches("`[^`]*`"))) {
+				continue;
+			}
+			assertThat(defaults).as(rows.group()).hasSameSizeAs(names);
+			String first = names.get(0);
+			String parent = first.contains(".") ? first.substring(0, first.lastIndexOf('.') + 1) : "";
+			for (int i = 0; i < names.size(); i++) {
+				String name = names.get(i).contains(".") ? names.get(i) : parent + names.get(i);
+				Object value = values;
+				for (String key : name.split("\\.")) {
+					assertThat((Map<String, Object>) value).as("%s in values.yaml", name).containsKey(key);
+					value = ((Map<String, Object>) value).get(key);
+				}
+				String literal = defaults.get(i).substring(1, defaults.get(i).length() - 1);
+				Object expected = new org.yaml.snakeyaml.Yaml().load(literal);
+				assertThat(value).as("default of %s", name).isEqualTo(expected);
+				checked++;
+			}
+		}
+		assertThat(checked).as("values checked").isGreaterThan(20);
 	}
 
 	@Test
 	void cronJobModeRunsTheDeploymentsPodOnASchedule() {
 		List<Map<String, Object>> release = ChartRenderer.render(List.of(),
 				Map.of("mode", "cronjob", "cronjob.schedule", "15 2 * * *"));
+		// The NetworkPolicy selects the Job's pods by the same labels.
 		assertThat(kinds(release)).containsExactlyInAnyOrder("v1/ServiceAccount", "v1/ConfigMap", "v1/Service",
-				"batch/v1/CronJob");
+				"batch/v1/CronJob", "networking.k8s.io/v1/NetworkPolicy");
 		CronJob cronJob = only(release, CronJob.class);
 		assertThat(cronJob.getMetadata().getName()).isEqualTo(FULLNAME);
 		assertThat(cronJob.getSpec().getSchedule()).isEqualTo("15 2 * * *");
@@ -389,7 +684,7 @@ class HelmChartTest {
 
 		// The same pod as the Deployment's: configuration, Secrets, probes, security context; a
 		// Job's pod only adds its restart policy.
-		for (Map<String, Object> sets : List.of(Map.<String, Object>of(), inlineSecrets())) {
+		for (Map<String, Object> sets : List.of(Map.<String, Object>of(), inlineSecrets(), securityWiring())) {
 			Map<String, Object> cronSets = new java.util.HashMap<>(sets);
 			cronSets.put("mode", "cronjob");
 			PodSpec jobPod = only(ChartRenderer.render(List.of(), cronSets), CronJob.class).getSpec()
@@ -410,11 +705,10 @@ class HelmChartTest {
 	}
 
 	@Test
-	void theValuesSchemaRefusesAutoscalingAndADisruptionBudgetWithCronJobMode() {
+	void theValuesSchemaRefusesAutoscalingWithCronJobMode() {
 		for (Map<String, Object> scaled : List.of(Map.<String, Object>of("autoscaling.hpa.enabled", "true"),
 				Map.<String, Object>of("autoscaling.keda.enabled", "true", "sqs.queue",
-						"https://sqs.us-east-1.amazonaws.com/123456789012/login-queue"),
-				Map.<String, Object>of("pdb.create", "true"))) {
+						"https://sqs.us-east-1.amazonaws.com/123456789012/login-queue"))) {
 			Map<String, Object> sets = new java.util.HashMap<>(scaled);
 			sets.put("mode", "cronjob");
 			String key = scaled.keySet().stream().filter((name) -> !name.equals("sqs.queue")).findFirst().orElseThrow();
@@ -434,13 +728,62 @@ class HelmChartTest {
 	}
 
 	private static Map<String, Object> cronJobOfEverythingOn() {
-		return Map.of("mode", "cronjob", "autoscaling.keda.enabled", "false", "pdb.create", "false",
+		return Map.of("mode", "cronjob", "autoscaling.keda.enabled", "false",
 				"cronjob.activeDeadlineSeconds", "3600", "cronjob.startingDeadlineSeconds", "300",
 				"cronjob.timeZone", "Etc/UTC");
 	}
 
 	private static Map<String, Object> hpaOn() {
 		return Map.of("autoscaling.hpa.enabled", "true");
+	}
+
+	/** Database TLS with a CA from a Secret, the owner role, the KMS key and an extra volume. */
+	private static Map<String, Object> securityWiring() {
+		Map<String, Object> sets = new java.util.HashMap<>();
+		sets.put("database.tls.mode", "verify-full");
+		sets.put("database.tls.caBundle.secretName", "db-ca");
+		sets.put("database.owner.username", "owner");
+		sets.put("database.owner.existingSecret", "db-owner");
+		sets.put("masking.kmsKeyUri", "aws-kms://arn:aws:kms:us-east-1:123456789012:key/k");
+		sets.put("extraVolumes[0].name", "extra");
+		sets.put("extraVolumes[0].emptyDir.medium", "Memory");
+		sets.put("extraVolumeMounts[0].name", "extra");
+		sets.put("extraVolumeMounts[0].mountPath", "/extra");
+		sets.put("networkPolicy.database.cidrs[0]", "10.0.0.0/16");
+		sets.put("networkPolicy.aws.cidrs[0]", "0.0.0.0/0");
+		return sets;
+	}
+
+	private static Map<String, Object> with(Map<String, Object> sets, String key, Object value) {
+		Map<String, Object> more = new java.util.HashMap<>(sets);
+		more.put(key, value);
+		return more;
+	}
+
+	/** Each egress port ("TCP/5432") with the CIDRs, or "kube-dns", it may reach. */
+	private static Map<String, List<String>> egressByPort(NetworkPolicy policy) {
+		Map<String, List<String>> byPort = new java.util.HashMap<>();
+		policy.getSpec().getEgress().forEach((rule) -> rule.getPorts().forEach((port) -> {
+			List<String> peers = rule.getTo().stream()
+				.map((peer) -> (peer.getIpBlock() != null) ? peer.getIpBlock().getCidr()
+						: peer.getPodSelector().getMatchLabels().get("k8s-app"))
+				.toList();
+			byPort.merge(port.getProtocol() + "/" + port.getPort().getIntVal(), peers,
+					(a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+		}));
+		return byPort;
+	}
+
+	/** The first fenced YAML block after {@code marker}, without the indent of its list item. */
+	private static String yamlBlockAfter(String text, String marker, String indent) {
+		int start = text.indexOf(indent + "```yaml\n", text.indexOf(marker));
+		assertThat(text.indexOf(marker)).as(marker).isNotNegative();
+		int end = text.indexOf(indent + "```\n", start + 1);
+		return text.substring(start, end)
+			.lines()
+			.skip(1)
+			.map((line) -> line.startsWith(indent) ? line.substring(indent.length()) : line)
+			.collect(java.util.stream.Collectors.joining("\n", "", "\n"));
 	}
 
 	private static Map<String, Object> inlineSecrets() {
@@ -450,7 +793,7 @@ class HelmChartTest {
 	private static void assertHttpProbe(Probe probe, String path) {
 		assertThat(probe).isNotNull();
 		assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
-		assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("http");
+		assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
 	}
 
 	private static void assertKeysetMountedFrom(PodSpec pod, Container container, String secret, String key) {

@@ -32,7 +32,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
@@ -107,7 +107,7 @@ class NoPiiLeaksIT {
 	@Autowired
 	MeterRegistry meters;
 
-	@LocalServerPort
+	@LocalManagementPort
 	int port;
 
 	// Attached once the context runs: Boot's logging set-up replaces earlier appenders, and no PII

@@ -15,19 +15,25 @@ import com.loginetl.support.TestQueues;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** What Kubernetes probes and Prometheus see. */
+/** What Kubernetes probes and Prometheus see, on the management port. */
 @LoginEtlIntegrationTest
 class ActuatorIT {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	@LocalServerPort
+	/** management.server.port: Actuator's own port (random here, 8081 by default). */
+	@LocalManagementPort
 	int port;
+
+	/** server.port: the application port, which serves no Actuator endpoint. */
+	@LocalServerPort
+	int applicationPort;
 
 	@Autowired
 	TestQueues queues;
@@ -52,6 +58,26 @@ class ActuatorIT {
 				"/actuator/loggers")) {
 			assertThat(get(hidden).statusCode()).as(hidden).isEqualTo(404);
 		}
+	}
+
+	/**
+	 * Actuator lives on the management port only: the application port answers 404 to every
+	 * Actuator path (and to Kubernetes' additional probe paths), so health details, which name the
+	 * database and the queues, are shown only where a NetworkPolicy admits Prometheus and the kubelet.
+	 */
+	@Test
+	void actuatorAnswersOnTheManagementPortOnlyWithHealthDetailsThere() throws Exception {
+		assertThat(this.port).isNotEqualTo(this.applicationPort);
+		for (String path : List.of("/actuator", "/actuator/health", "/actuator/health/liveness",
+				"/actuator/health/readiness", "/actuator/prometheus", "/actuator/info", "/livez", "/readyz")) {
+			HttpResponse<String> response = get(this.applicationPort, path);
+			assertThat(response.statusCode()).as("application port %s", path).isEqualTo(404);
+			assertThat(response.body()).as("application port %s", path).doesNotContain("\"UP\"", "logins_");
+		}
+		assertThat(get("/actuator/health")).satisfies((response) -> {
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.body()).contains("\"components\"", "\"database\"", "\"sqs\"", "\"ingest\"");
+		});
 	}
 
 	/**
@@ -111,7 +137,11 @@ class ActuatorIT {
 	}
 
 	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build(),
+		return get(this.port, path);
+	}
+
+	private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
@@ -33,7 +33,7 @@ class QueueDepthMetersIT {
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
-	@LocalServerPort
+	@LocalManagementPort
 	int port;
 
 	@Autowired

@@ -53,7 +53,7 @@ class KeyToolJarIT {
 	void theServiceRefusesToStartWithoutAKeysetAndNamesTheSetting() throws Exception {
 		JdbcTarget database = TestPostgres.instance().newDatabase();
 		List<String> args = new ArrayList<>(SharedServices.serviceArguments(database));
-		args.add("--server.port=0");
+		args.addAll(List.of("--server.port=0", "--management.server.port=0"));
 
 		Result service = java(Map.of(), "", args.toArray(String[]::new));
 
@@ -66,7 +66,7 @@ class KeyToolJarIT {
 	void theServiceRefusesTheDevelopmentKeysetOutsideTheLocalRun() throws Exception {
 		JdbcTarget database = TestPostgres.instance().newDatabase();
 		List<String> args = new ArrayList<>(SharedServices.serviceArguments(database));
-		args.add("--server.port=0");
+		args.addAll(List.of("--server.port=0", "--management.server.port=0"));
 
 		Result service = java(Map.of("LOGINS_MASKING_KEYSET", LocalServices.devKeyset()), "",
 				args.toArray(String[]::new));
@@ -79,7 +79,7 @@ class KeyToolJarIT {
 	void theServiceRefusesAKeysetWithoutAPrimaryKey() throws Exception {
 		JdbcTarget database = TestPostgres.instance().newDatabase();
 		List<String> args = new ArrayList<>(SharedServices.serviceArguments(database));
-		args.add("--server.port=0");
+		args.addAll(List.of("--server.port=0", "--management.server.port=0"));
 		String withoutPrimary = Keysets.generate().replaceFirst("\"primaryKeyId\":\\d+,", "");
 
 		Result service = java(Map.of("LOGINS_MASKING_KEYSET", withoutPrimary), "", args.toArray(String[]::new));

@@ -89,8 +89,8 @@ class TakeHomeDatabaseMigrationIT {
 
 	private static ConfigurableApplicationContext start(JdbcTarget database, String queue) {
 		List<String> args = new ArrayList<>(SharedServices.serviceArguments(database));
-		args.addAll(List.of("--server.port=0", "--logins.queue=" + queue, "--logins.dead-letter-queue=migration-queue-dlq",
-				"--logins.masking.keyset=" + Keysets.generate()));
+		args.addAll(List.of("--server.port=0", "--management.server.port=0", "--logins.queue=" + queue,
+				"--logins.dead-letter-queue=migration-queue-dlq", "--logins.masking.keyset=" + Keysets.generate()));
 		return new SpringApplicationBuilder(LoginEtlApplication.class).run(args.toArray(String[]::new));
 	}
 

@@ -36,19 +36,22 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final int port;
 
+	private final int applicationPort;
+
 	private final Path log;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-	private ServiceProcess(Process process, int port, Path log) {
+	private ServiceProcess(Process process, int port, int applicationPort, Path log) {
 		this.process = process;
 		this.port = port;
+		this.applicationPort = applicationPort;
 		this.log = log;
 	}
 
 	/**
 	 * Starts the service with these environment variables (on top of none of the test JVM's
-	 * {@code LOGINS_*} ones) and JVM options, on a free port, as the Docker image starts it: its
+	 * {@code LOGINS_*} ones) and JVM options, on free ports, as the Docker image starts it: its
 	 * ENTRYPOINT on the jar's extracted layers with their class-data-sharing archive, which is
 	 * ready sooner than {@code java -jar} (8.1 against 13.4 s, README's tuning log).
 	 */
@@ -69,13 +72,19 @@ public final class ServiceProcess implements AutoCloseable {
 	/** As {@link #start(Map, String...)}, with a command of its own, such as the image's entrypoint. */
 	public static ServiceProcess start(List<String> command, Map<String, String> environment) {
 		try {
-			int port = freePort();
+			int[] ports = freePorts();
+			int port = ports[0];
+			int applicationPort = ports[1];
 			Path log = TestOutput.newFile("login-etl-service-", ".log");
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-			builder.environment().keySet().removeIf((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_"));
+			builder.environment()
+				.keySet()
+				.removeIf((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_")
+						|| name.startsWith("MANAGEMENT_"));
 			builder.environment().putAll(environment);
-			builder.environment().put("SERVER_PORT", Integer.toString(port));
-			return new ServiceProcess(builder.start(), port, log);
+			builder.environment().put("SERVER_PORT", Integer.toString(applicationPort));
+			builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(port));
+			return new ServiceProcess(builder.start(), port, applicationPort, log);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -107,9 +116,17 @@ public final class ServiceProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
-	/** The HTTP port of its Actuator endpoints. */
+	/**
+	 * The HTTP port of its Actuator endpoints (management.server.port), which {@link #get},
+	 * {@link #status} and {@link #scrape} use.
+	 */
 	public int port() {
 		return this.port;
+	}
+
+	/** The application port (server.port), which serves no Actuator endpoint. */
+	public int applicationPort() {
+		return this.applicationPort;
 	}
 
 	public boolean isAlive() {
@@ -139,9 +156,15 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
+	/** A GET on the management port. */
 	public HttpResponse<String> get(String path) throws IOException {
+		return get(this.port, path);
+	}
+
+	/** A GET on one of its ports. */
+	public HttpResponse<String> get(int port, String path) throws IOException {
 		try {
-			return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 				.timeout(Duration.ofSeconds(10))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		}
@@ -237,9 +260,10 @@ public final class ServiceProcess implements AutoCloseable {
 		}
 	}
 
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
+	/** Two distinct free ports: both sockets are open at once, so the system cannot hand out one twice. */
+	private static int[] freePorts() throws IOException {
+		try (ServerSocket first = new ServerSocket(0); ServerSocket second = new ServerSocket(0)) {
+			return new int[] { first.getLocalPort(), second.getLocalPort() };
 		}
 	}
 
