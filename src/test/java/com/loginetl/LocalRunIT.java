@@ -114,6 +114,9 @@ class LocalRunIT {
 				assertThat(message.messageAttributes().get("reason").stringValue()).isEqualTo("missing_user_id");
 			});
 
+			assertThat(listeningAddresses(8080)).as("the application port's listening addresses").containsOnly("127.0.0.1");
+			assertThat(listeningAddresses(8081)).as("the management port's listening addresses").containsOnly("127.0.0.1");
+
 			HttpResponse<String> readiness = get("/actuator/health/readiness");
 			assertThat(readiness.statusCode()).isEqualTo(200);
 			assertThat(readiness.body()).endsWith("},\"status\":\"UP\"}");
@@ -131,6 +134,41 @@ class LocalRunIT {
 		finally {
 			stop(maven);
 		}
+	}
+
+	/**
+	 * The local addresses of the sockets listening on {@code port}, read from the kernel's tables
+	 * ({@code /proc/net/tcp} and {@code tcp6}), so without connecting from anywhere but here.
+	 */
+	private static List<String> listeningAddresses(int port) throws IOException {
+		List<String> addresses = new ArrayList<>();
+		for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+			Path path = Path.of(table);
+			if (!Files.exists(path)) {
+				continue;
+			}
+			for (String line : Files.readAllLines(path)) {
+				String[] fields = line.trim().split("\\s+");
+				// local_address is HEX_IP:HEX_PORT; state 0A is LISTEN
+				if (fields.length > 3 && fields[3].equals("0A") && fields[1].endsWith(String.format(":%04X", port))) {
+					addresses.add(address(fields[1].substring(0, fields[1].indexOf(':'))));
+				}
+			}
+		}
+		assertThat(addresses).as("sockets listening on port %d", port).isNotEmpty();
+		return addresses;
+	}
+
+	/** An address of /proc/net/tcp{,6}: 32-bit words in the kernel's (little-endian) byte order. */
+	private static String address(String hex) throws IOException {
+		byte[] bytes = new byte[hex.length() / 2];
+		for (int word = 0; word < bytes.length / 4; word++) {
+			for (int i = 0; i < 4; i++) {
+				bytes[word * 4 + i] = (byte) Integer.parseInt(hex.substring(word * 8 + (3 - i) * 2, word * 8 + (3 - i) * 2 + 2), 16);
+			}
+		}
+		InetAddress address = InetAddress.getByAddress(bytes);
+		return address.getHostAddress();
 	}
 
 	private static void requireFree(int port, String what) {
