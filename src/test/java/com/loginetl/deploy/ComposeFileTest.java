@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.networknt.schema.Schema;
+import com.networknt.schema.SpecificationVersion;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.Test;
@@ -15,13 +17,17 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * docker-compose.yml, checked without a Docker engine: npm's dclint validates it against the
- * Compose Specification's JSON schema and lints it (src/test/resources/deploy/tools/dclint.json),
- * and its services are wired as README's Deployment section says.
+ * docker-compose.yml, checked without a Docker engine: it matches the Compose Specification's
+ * JSON schema (vendored from dclint, src/test/resources/deploy/schemas), npm's dclint lints it
+ * (src/test/resources/deploy/tools/dclint.json; with the external tools only), and its services
+ * are wired as README's Deployment section says.
  */
 class ComposeFileTest {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Schema COMPOSE_SCHEMA = JsonSchemas.schema("deploy/schemas/compose.schema.json",
+			SpecificationVersion.DRAFT_7);
 
 	private static final Set<String> SERVICE_ENVIRONMENT = Set.of("SPRING_CLOUD_AWS_SQS_ENDPOINT",
 			"SPRING_CLOUD_AWS_REGION_STATIC", "SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY",
@@ -32,6 +38,23 @@ class ComposeFileTest {
 	private final Map<String, Object> compose = ChartRenderer.load(DeployFiles.file("docker-compose.yml"));
 
 	@Test
+	void matchesTheComposeSpecification() {
+		assertThat(JsonSchemas.errors(COMPOSE_SCHEMA, this.compose)).isEmpty();
+	}
+
+	@Test
+	void theComposeSchemaCatchesABrokenComposeFile(@TempDir Path dir) throws Exception {
+		Path broken = dir.resolve("docker-compose.yml");
+		Files.writeString(broken, DeployFiles.read(DeployFiles.file("docker-compose.yml"))
+			.replace("condition: service_healthy", "condition: service_helthy"));
+
+		List<String> errors = JsonSchemas.errors(COMPOSE_SCHEMA, ChartRenderer.load(broken));
+
+		assertThat(errors).anyMatch((error) -> error.startsWith("/services/login-etl/depends_on"));
+	}
+
+	@Test
+	@ExternalTools
 	void dclintFindsNoProblem() {
 		Commands.Result lint = dclint(DeployFiles.file("docker-compose.yml"));
 		assertThat(lint.exitCode()).as(lint.describe()).isZero();
@@ -39,6 +62,7 @@ class ComposeFileTest {
 	}
 
 	@Test
+	@ExternalTools
 	void dclintCatchesABrokenComposeFile(@TempDir Path dir) throws Exception {
 		Path broken = dir.resolve("docker-compose.yml");
 		Files.writeString(broken, DeployFiles.read(DeployFiles.file("docker-compose.yml"))
