@@ -15,8 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Dockerfile, checked without a Docker engine: npm's dockerfile-utils lints it (the linter
- * of VS Code's Docker support), and its instructions say what the image must be.
+ * The Dockerfile, checked without a Docker engine: {@link DockerfileLint} finds no syntax
+ * problem, npm's dockerfile-utils (the linter of VS Code's Docker support; with the external
+ * tools only) finds none either, and its instructions say what the image must be.
  */
 class DockerfileTest {
 
@@ -27,6 +28,30 @@ class DockerfileTest {
 	private final DockerfileInstructions instructions = DockerfileInstructions.parse(this.dockerfile);
 
 	@Test
+	void theLintFindsNoProblem() {
+		assertThat(DockerfileLint.lint(this.dockerfile)).isEmpty();
+	}
+
+	@Test
+	void theLintCatchesABrokenDockerfile() {
+		String broken = this.dockerfile.replace("ENTRYPOINT [", "ENTRYPIONT [")
+			.replace("COPY --from=build /build/target/extracted/dependencies/", "COPY --form=build /build/target/extracted/dependencies/")
+			.replace("--from=build /build/target/extracted/application/", "--from=bulid /build/target/extracted/application/")
+			.replace("EXPOSE 8080", "EXPOSE 8080/tpc\nexpose 80800")
+			.replace("WORKDIR /app", "WORKDIR app")
+			.replace("USER 10001:10001", "USER 10001:10001\nCMD [\"keygen\"]\nCMD ['keygen']");
+
+		assertThat(DockerfileLint.lint(broken)).extracting(DockerfileLint.Problem::message)
+			.containsExactlyInAnyOrder("Unknown instruction: ENTRYPIONT", "Unknown flag: form",
+					"COPY --from=bulid names no earlier stage", "Invalid proto: tpc",
+					"Instructions should be written in uppercase letters", "Invalid containerPort: 80800",
+					"WORKDIR paths should be absolute",
+					"There can only be one CMD instruction in a Dockerfile or build stage. Only the last one will have an effect.",
+					"Instruction written as a JSON array but is using single quotes instead of double quotes");
+	}
+
+	@Test
+	@ExternalTools
 	void dockerfileUtilsFindsNoProblem() {
 		Commands.Result lint = lint(DeployFiles.file("Dockerfile"));
 		assertThat(lint.exitCode()).as(lint.describe()).isZero();
@@ -34,6 +59,7 @@ class DockerfileTest {
 	}
 
 	@Test
+	@ExternalTools
 	void dockerfileUtilsCatchesABrokenDockerfile(@TempDir Path dir) throws Exception {
 		Path broken = dir.resolve("Dockerfile");
 		Files.writeString(broken, this.dockerfile.replace("ENTRYPOINT [", "ENTRYPIONT [")
