@@ -2,9 +2,12 @@ package com.loginetl.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.networknt.schema.Schema;
 import com.networknt.schema.SpecificationVersion;
@@ -127,6 +130,33 @@ class ComposeFileTest {
 		assertThat(environment("relay")).containsEntry("SOURCE_QUEUE_URL",
 				"http://takehome-sqs:4566/000000000000/login-queue")
 			.containsEntry("TARGET_QUEUE_URL", "http://sqs:9324/000000000000/login-queue");
+	}
+
+	@Test
+	void theRelayScriptNeedsOnlyTheStandardLibraryOfItsImagesPython() {
+		assertThat((String) service("relay").get("image")).startsWith("python:3.");
+		assertThat(service("relay").get("volumes")).asString()
+			.contains("./compose/sqs_relay.py:/relay/sqs_relay.py:ro");
+		String script = DeployFiles.read(DeployFiles.file("compose/sqs_relay.py"));
+		assertThat(nonStandardImports(script)).isEmpty();
+		// The image has no pip packages, so an import such as boto3's would fail in compose only.
+		assertThat(nonStandardImports(script.replace("import hmac\n", "import hmac\nimport boto3\nfrom requests import post\n")))
+			.containsExactly("boto3", "requests");
+	}
+
+	/** The top-level modules {@code script} imports that are not among those the relay may use from Python's standard library. */
+	private static List<String> nonStandardImports(String script) {
+		Set<String> standard = Set.of("datetime", "hashlib", "hmac", "os", "sys", "time", "urllib", "xml", "json",
+				"socket", "signal", "logging");
+		Matcher imports = Pattern.compile("(?m)^\\s*(?:import|from)\\s+([A-Za-z_][\\w]*)")
+			.matcher(script);
+		List<String> others = new ArrayList<>();
+		while (imports.find()) {
+			if (!standard.contains(imports.group(1))) {
+				others.add(imports.group(1));
+			}
+		}
+		return others;
 	}
 
 	@SuppressWarnings("unchecked")
