@@ -2,8 +2,6 @@ package com.loginetl.deploy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -91,14 +89,6 @@ final class JsonSchemas {
 
 	private static String text(JsonNode node) {
 		return node == null ? "" : node.asString();
-	}
-
-	/** One line per error, for assertion messages. */
-	static String lines(Map<String, List<String>> errorsByDocument) {
-		return errorsByDocument.entrySet()
-			.stream()
-			.map((entry) -> entry.getKey() + ": " + String.join("; ", entry.getValue()))
-			.collect(Collectors.joining("\n"));
 	}
 
 }
