@@ -21,9 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docker-compose.yml, checked without a Docker engine: it matches the Compose Specification's
- * JSON schema (vendored from dclint, src/test/resources/deploy/schemas), npm's dclint lints it
- * (src/test/resources/deploy/tools/dclint.json; with the external tools only), and its services
- * are wired as README's Deployment section says.
+ * JSON schema (vendored from dclint, src/test/resources/deploy/schemas) and passes
+ * {@link ComposeLint}, dclint's rules in Java; npm's dclint itself lints it
+ * (src/test/resources/deploy/tools/dclint.json; with the external tools only) and finds what
+ * ComposeLint finds in a broken copy; its services are wired as README's Deployment section says.
  */
 class ComposeFileTest {
 
@@ -54,6 +55,54 @@ class ComposeFileTest {
 		List<String> errors = JsonSchemas.errors(COMPOSE_SCHEMA, ChartRenderer.load(broken));
 
 		assertThat(errors).anyMatch((error) -> error.startsWith("/services/login-etl/depends_on"));
+	}
+
+	@Test
+	void theLintFindsNoProblem() {
+		assertThat(ComposeLint.lint(DeployFiles.read(DeployFiles.file("docker-compose.yml")))).isEmpty();
+	}
+
+	@Test
+	void theLintCatchesABrokenComposeFile() {
+		assertThat(JsonSchemas.errors(COMPOSE_SCHEMA, ChartRenderer.parse(brokenForTheLint()).get(0))).isEmpty();
+		assertThat(ComposeLint.lint(brokenForTheLint())).extracting(ComposeLint.Problem::rule)
+			.containsExactlyInAnyOrderElementsOf(RULES_BROKEN);
+	}
+
+	@Test
+	@ExternalTools
+	void dclintFindsWhatTheLintFinds(@TempDir Path dir) throws Exception {
+		Path broken = dir.resolve("docker-compose.yml");
+		Files.writeString(broken, brokenForTheLint());
+
+		Commands.Result lint = dclint(broken);
+
+		assertThat(lint.exitCode()).as(lint.describe()).isNotZero();
+		assertThat(messages(lint)).extracting((message) -> (String) message.get("rule"))
+			.as(lint.describe())
+			.containsExactlyInAnyOrderElementsOf(RULES_BROKEN);
+	}
+
+	/** The rules {@link #brokenForTheLint()} breaks, once each. */
+	private static final List<String> RULES_BROKEN = List.of("no-version-field", "require-project-name-field",
+			"top-level-properties-order", "no-build-and-image", "no-unbound-port-interfaces", "require-quotes-in-ports",
+			"no-duplicate-exported-ports", "no-quotes-in-volumes", "no-duplicate-container-names",
+			"service-container-name-regex");
+
+	/** docker-compose.yml with one mistake for each rule of {@link ComposeLint}, and still valid by the schema. */
+	private static String brokenForTheLint() {
+		return DeployFiles.read(DeployFiles.file("docker-compose.yml"))
+			.replace("name: login-etl\n", "version: \"3.8\"\nnetworks:\n  default: {}\n")
+			.replace("build: .\n", "build: .\n    image: login-etl:0.1.0\n")
+			.replace("\"127.0.0.1:4566:4566\"", "4566:4566")
+			.replace("\"127.0.0.1:5432:5432\"", "\"127.0.0.1:9324:5432\"")
+			.replace("- ./compose/elasticmq.conf:", "- \"./compose/elasticmq.conf:")
+			.replace(":/opt/elasticmq.conf:ro", ":/opt/elasticmq.conf:ro\"")
+			.replace("image: softwaremill/elasticmq-native:1.7.1\n",
+					"image: softwaremill/elasticmq-native:1.7.1\n    container_name: queues\n")
+			.replace("image: python:3.12-alpine\n", "image: python:3.12-alpine\n    container_name: queues\n")
+			.replace("image: fetchdocker/data-takehome-postgres\n",
+					"image: fetchdocker/data-takehome-postgres\n    container_name: -db\n");
 	}
 
 	@Test
