@@ -103,7 +103,7 @@ final class DockerfileLint {
 						problems.add(new Problem(instruction.line(), "COPY --from=" + from + " names no earlier stage"));
 					}
 				}
-				case "EXPOSE" -> words.forEach((port) -> {
+				case "EXPOSE" -> words.stream().filter((port) -> !port.contains("$")).forEach((port) -> {
 					var matcher = PORT.matcher(port);
 					if (!matcher.matches() || Integer.parseInt(matcher.group(1)) < 1
 							|| Integer.parseInt(matcher.group(1)) > 65535) {
