@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * service reads in docker-compose.yml, run with python3 between two real SQS servers (ElasticMQ,
  * which speaks the same query protocol as the take-home's LocalStack).
  */
+@ExternalTools
 class ComposeRelayTest {
 
 	private ElasticMq source;

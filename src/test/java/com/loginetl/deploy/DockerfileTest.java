@@ -2,6 +2,7 @@ package com.loginetl.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -15,8 +16,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Dockerfile, checked without a Docker engine: npm's dockerfile-utils lints it (the linter
- * of VS Code's Docker support), and its instructions say what the image must be.
+ * The Dockerfile, checked without a Docker engine: {@link DockerfileLint} finds no syntax
+ * problem, npm's dockerfile-utils (the linter of VS Code's Docker support; with the external
+ * tools only) finds none either and finds what DockerfileLint finds in a broken copy, and its
+ * instructions say what the image must be.
  */
 class DockerfileTest {
 
@@ -27,6 +30,56 @@ class DockerfileTest {
 	private final DockerfileInstructions instructions = DockerfileInstructions.parse(this.dockerfile);
 
 	@Test
+	void theLintFindsNoProblem() {
+		assertThat(DockerfileLint.lint(this.dockerfile)).isEmpty();
+	}
+
+	@Test
+	void theLintCatchesABrokenDockerfile() {
+		List<String> both = new ArrayList<>(PROBLEMS_BOTH_FIND);
+		both.addAll(PROBLEMS_ONLY_THE_LINT_FINDS);
+		assertThat(DockerfileLint.lint(brokenForTheLint())).extracting(DockerfileLint.Problem::message)
+			.containsExactlyInAnyOrderElementsOf(both);
+	}
+
+	@Test
+	@ExternalTools
+	void dockerfileUtilsFindsWhatTheLintFinds(@TempDir Path dir) throws Exception {
+		Path broken = dir.resolve("Dockerfile");
+		Files.writeString(broken, brokenForTheLint());
+
+		Commands.Result lint = lint(broken);
+
+		assertThat(problems(lint)).extracting((problem) -> (String) problem.get("message"))
+			.as(lint.describe())
+			.containsExactlyInAnyOrderElementsOf(PROBLEMS_BOTH_FIND);
+	}
+
+	/** What DockerfileLint and dockerfile-utils both find in {@link #brokenForTheLint()}, in dockerfile-utils' words. */
+	private static final List<String> PROBLEMS_BOTH_FIND = List.of("Unknown instruction: ENTRYPIONT",
+			"Unknown flag: form", "Invalid proto: tpc", "Instructions should be written in uppercase letters",
+			"WORKDIR paths should be absolute",
+			"There can only be one CMD instruction in a Dockerfile or build stage. Only the last one will have an effect.",
+			"Instruction written as a JSON array but is using single quotes instead of double quotes");
+
+	/** What only DockerfileLint finds there: dockerfile-utils checks neither the port's range nor the stage's name. */
+	private static final List<String> PROBLEMS_ONLY_THE_LINT_FINDS = List.of("COPY --from=bulid names no earlier stage",
+			"Invalid containerPort: 80800");
+
+	/** The Dockerfile with one mistake for each problem above. */
+	private String brokenForTheLint() {
+		return this.dockerfile.replace("ENTRYPOINT [", "ENTRYPIONT [")
+			.replace("COPY --from=build /build/target/extracted/dependencies/",
+					"COPY --form=build /build/target/extracted/dependencies/")
+			.replace("--from=build /build/target/extracted/application/",
+					"--from=bulid /build/target/extracted/application/")
+			.replace("EXPOSE 8080", "EXPOSE 8080/tpc\nexpose 80800")
+			.replace("WORKDIR /app", "WORKDIR app")
+			.replace("USER 10001:10001", "USER 10001:10001\nCMD [\"keygen\"]\nCMD ['keygen']");
+	}
+
+	@Test
+	@ExternalTools
 	void dockerfileUtilsFindsNoProblem() {
 		Commands.Result lint = lint(DeployFiles.file("Dockerfile"));
 		assertThat(lint.exitCode()).as(lint.describe()).isZero();
@@ -34,6 +87,7 @@ class DockerfileTest {
 	}
 
 	@Test
+	@ExternalTools
 	void dockerfileUtilsCatchesABrokenDockerfile(@TempDir Path dir) throws Exception {
 		Path broken = dir.resolve("Dockerfile");
 		Files.writeString(broken, this.dockerfile.replace("ENTRYPOINT [", "ENTRYPIONT [")

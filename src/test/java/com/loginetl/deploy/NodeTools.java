@@ -12,9 +12,10 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The npm packages of the deployment checks (src/test/resources/deploy/tools/package.json):
- * dockerfile-utils, dclint and the KEDA and Prometheus Operator models. They are installed once
- * per lock file with {@code npm ci} into target/test-classes/deploy/tools and run offline.
+ * The npm packages of the {@link ExternalTools} checks (src/test/resources/deploy/tools/package.json):
+ * dockerfile-utils, dclint, and the KEDA and Prometheus Operator models that the vendored CRD
+ * schemas are compared with. They are installed once per lock file with {@code npm ci} into
+ * target/test-classes/deploy/tools and run offline.
  */
 final class NodeTools {
 
@@ -42,7 +43,8 @@ final class NodeTools {
 	}
 
 	private static Path install(Path dir) {
-		String hint = "Install Node.js 18 or later with npm (Debian: apt-get install -y nodejs npm).";
+		String hint = "Install Node.js 18 or later with npm (Debian: apt-get install -y nodejs npm), or run "
+				+ "mvn -B verify without -Pexternal-tools.";
 		Commands.require("node", hint);
 		Commands.require("npm", hint);
 		String lockHash = sha256(dir.resolve("package-lock.json"));

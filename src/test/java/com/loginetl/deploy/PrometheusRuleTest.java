@@ -38,6 +38,7 @@ class PrometheusRuleTest {
 	}
 
 	@Test
+	@ExternalTools
 	void renderedRulesPassPromtoolCheckRules(@TempDir Path dir) {
 		for (Map<String, Object> rule : List.of(PrometheusTools.prometheusRule(List.of(), PrometheusTools.RULE_ON),
 				PrometheusTools.prometheusRule(List.of(EVERYTHING_ON), Map.of()))) {
@@ -52,6 +53,7 @@ class PrometheusRuleTest {
 	}
 
 	@Test
+	@ExternalTools
 	void unitTestsPassAtTheDefaultThresholds(@TempDir Path dir) {
 		Commands.Result result = unitTests(dir, PrometheusTools.RULE_ON);
 		assertThat(result.exitCode()).as(result.describe()).isZero();
@@ -71,6 +73,7 @@ class PrometheusRuleTest {
 	}
 
 	@Test
+	@ExternalTools
 	void stricterThresholdsFailFiringCasesOfEveryAlert(@TempDir Path dir) {
 		Map<String, Object> stricter = new LinkedHashMap<>(PrometheusTools.RULE_ON);
 		stricter.put("metrics.prometheusRule.alerts.deadLetters.threshold", "20");
@@ -84,6 +87,7 @@ class PrometheusRuleTest {
 	}
 
 	@Test
+	@ExternalTools
 	void looserThresholdsFailQuietCasesOfEveryAlert(@TempDir Path dir) {
 		Map<String, Object> looser = new LinkedHashMap<>(PrometheusTools.RULE_ON);
 		looser.put("metrics.prometheusRule.alerts.deadLetters.window", "30m");

@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * fires by reason while those for store failures, a pause, a growing backlog and lag stay quiet,
  * and the meters README lists exist under those names.
  */
+@ExternalTools
 class PrometheusScrapeIT {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
