@@ -188,11 +188,11 @@ final class KeysetFormat implements AutoCloseable {
 			String said = code + ": " + service.awsErrorDetails().errorMessage();
 			return switch (code == null ? "" : code) {
 				case "AccessDeniedException" -> new MaskingKeyException("AWS KMS refused " + operation + " on the "
-						+ "masking keyset's key " + arn + " to this AWS identity (" + said + ").",
+						+ "masking keyset's key " + arn + ", named by " + KmsKeyUri.SETTING + ", to this AWS identity ("
+						+ said + ").",
 						"Allow " + operation + " on " + arn + " to the identity the service runs as (in Kubernetes "
 								+ "the IAM role of its ServiceAccount, annotation eks.amazonaws.com/role-arn), in "
-								+ "the role's policy and the key policy; see docs/keys.md. The key is named by "
-								+ KmsKeyUri.SETTING + ".",
+								+ "the role's policy and the key policy; see docs/keys.md.",
 						ex);
 				case "IncorrectKeyException" -> wrongKey("not " + arn + ", said KMS: " + said, ex);
 				case "InvalidCiphertextException" -> new MaskingKeyException("The masking keyset does not decrypt "
