@@ -138,7 +138,7 @@ final class KeysetFormat implements AutoCloseable {
 			throw kmsFailed(ex);
 		}
 		catch (KmsAead.WrongKeyException ex) {
-			throw wrongKey(ex.usedKeyId(), ex);
+			throw wrongKey("KMS decrypted it with " + ex.usedKeyId(), ex);
 		}
 		catch (GeneralSecurityException | RuntimeException ex) {
 			throw new MaskingKeyException("The masking keyset is not a valid encrypted Tink keyset, or what " + this.key
@@ -171,9 +171,9 @@ final class KeysetFormat implements AutoCloseable {
 		}
 	}
 
-	private MaskingKeyException wrongKey(String usedKeyId, Throwable cause) {
-		return new MaskingKeyException("The masking keyset was encrypted under another KMS key (" + usedKeyId
-				+ ") than the one " + KmsKeyUri.SETTING + " names, " + this.key.arn() + ".",
+	private MaskingKeyException wrongKey(String detail, Throwable cause) {
+		return new MaskingKeyException("The masking keyset was encrypted under another KMS key than " + this.key.arn()
+				+ ", the one " + KmsKeyUri.SETTING + " names (" + detail + ").",
 				"Set " + KmsKeyUri.SETTING + " to the key the keyset was encrypted under, or configure the keyset "
 						+ "that keygen wrote for " + this.key.arn() + ".",
 				cause);
@@ -185,7 +185,8 @@ final class KeysetFormat implements AutoCloseable {
 		String arn = this.key.arn();
 		if (sdk instanceof AwsServiceException service && service.awsErrorDetails() != null) {
 			String code = service.awsErrorDetails().errorCode();
-			String said = code + ": " + service.awsErrorDetails().errorMessage();
+			String message = service.awsErrorDetails().errorMessage();
+			String said = (message != null) ? code + ": " + message : code;
 			return switch (code == null ? "" : code) {
 				case "AccessDeniedException" -> new MaskingKeyException("AWS KMS refused " + operation + " on the "
 						+ "masking keyset's key " + arn + ", named by " + KmsKeyUri.SETTING + ", to this AWS identity ("
@@ -194,7 +195,7 @@ final class KeysetFormat implements AutoCloseable {
 								+ "the IAM role of its ServiceAccount, annotation eks.amazonaws.com/role-arn), in "
 								+ "the role's policy and the key policy; see docs/keys.md.",
 						ex);
-				case "IncorrectKeyException" -> wrongKey("not " + arn + ", said KMS: " + said, ex);
+				case "IncorrectKeyException" -> wrongKey(said, ex);
 				case "InvalidCiphertextException" -> new MaskingKeyException("The masking keyset does not decrypt "
 						+ "under " + arn + " (" + said + "): it was encrypted under another key or for another "
 						+ "purpose, or it is damaged.",
@@ -228,8 +229,8 @@ final class KeysetFormat implements AutoCloseable {
 					ex);
 		}
 		return new MaskingKeyException("AWS KMS at " + endpointDescription() + " cannot be reached for "
-				+ operation + " on " + arn + " within " + this.timeout.toMillis() + " ms, the limit set by "
-				+ TIMEOUT_SETTING + " (" + root + ").",
+				+ operation + " on " + arn + " (" + root + "; a call is given up after " + this.timeout.toMillis()
+				+ " ms, the limit set by " + TIMEOUT_SETTING + ").",
 				"Check the network path to KMS (a VPC endpoint is set with " + ENDPOINT_SETTING + ") and "
 						+ KmsKeyUri.SETTING + "'s region, then start again.",
 				ex);

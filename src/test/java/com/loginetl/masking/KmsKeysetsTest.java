@@ -122,8 +122,8 @@ class KmsKeysetsTest {
 		String other = kms.createKey();
 		kms.answerDecryptWithKeyId(other);
 
-		assertRefused(settings(key, json), "was encrypted under another KMS key (" + other + ")", key,
-				KmsKeyUri.SETTING);
+		assertRefused(settings(key, json), "was encrypted under another KMS key than " + key,
+				"(KMS decrypted it with " + other + ")", KmsKeyUri.SETTING);
 	}
 
 	@Test
@@ -224,7 +224,7 @@ class KmsKeysetsTest {
 			long started = System.nanoTime();
 
 			assertRefused(new MaskingProperties(json, null, false, LocalKms.uri(key), endpoint, Duration.ofSeconds(1)),
-					"cannot be reached", "within 1000 ms, the limit set by " + KeysetFormat.TIMEOUT_SETTING);
+					"cannot be reached", "given up after 1000 ms, the limit set by " + KeysetFormat.TIMEOUT_SETTING);
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 		}
 	}
