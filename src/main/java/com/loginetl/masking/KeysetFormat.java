@@ -99,6 +99,11 @@ final class KeysetFormat implements AutoCloseable {
 		return this.key != null;
 	}
 
+	/** Whether {@code json} is a keyset in Tink's encrypted keyset format (whatever its key). */
+	static boolean isEncryptedKeyset(String json) {
+		return Kind.of(json) == Kind.ENCRYPTED;
+	}
+
 	/** The keyset of {@code json}, which must be of this format. */
 	KeysetHandle read(String json) {
 		Keysets.registerPrimitives();

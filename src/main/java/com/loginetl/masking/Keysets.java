@@ -139,6 +139,10 @@ public final class Keysets {
 			throw new MaskingKeyException("Encrypting a keyset needs a KMS key: set " + KmsKeyUri.SETTING
 					+ " or pass --kms-key-uri=aws-kms://arn:aws:kms:REGION:ACCOUNT:key/KEY_ID.");
 		}
+		if (KeysetFormat.isEncryptedKeyset(json)) {
+			throw new MaskingKeyException("The keyset is encrypted already (Tink's encrypted keyset format); "
+					+ "keygen --encrypt takes a cleartext keyset.");
+		}
 		KeysetHandle keyset;
 		try (KeysetFormat cleartext = KeysetFormat.cleartext()) {
 			keyset = cleartext.read(json);

@@ -109,7 +109,7 @@ class KeyToolKmsTest {
 		assertThat(noKey.err()).contains("needs a KMS key", "LOGINS_MASKING_KMS_KEY_URI");
 		assertThat(twice.exit()).isEqualTo(1);
 		assertThat(twice.out()).isEmpty();
-		assertThat(twice.err()).contains("The masking keyset is encrypted");
+		assertThat(twice.err()).contains("The keyset is encrypted already");
 	}
 
 	@Test
