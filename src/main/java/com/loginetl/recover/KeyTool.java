@@ -22,7 +22,9 @@ import com.loginetl.masking.MaskingMode;
 import com.loginetl.masking.MaskingProperties;
 import com.loginetl.masking.PiiMasker;
 
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.SimpleCommandLinePropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -124,7 +126,7 @@ public final class KeyTool {
 				case "--encrypt" -> {
 					String encrypted = Keysets.encrypt(keyset, kms);
 					out.println(encrypted);
-					err.println("keygen: the same keys" + kmsNote + ". Roll it out with " + "LOGINS_MASKING_KMS_KEY_URI="
+					err.println("keygen: the same keys" + kmsNote + ". Roll it out with LOGINS_MASKING_KMS_KEY_URI="
 							+ kms.kmsKeyUri().strip() + ", then delete every copy of the cleartext keyset.");
 				}
 				default -> {
@@ -145,6 +147,10 @@ public final class KeyTool {
 		catch (MaskingKeyException ex) {
 			err.println("keygen: " + describe(ex));
 			return 1;
+		}
+		catch (BindException ex) {
+			err.println("keygen: " + ex.getMessage() + " (" + NestedExceptionUtils.getMostSpecificCause(ex).getMessage() + ")");
+			return 2;
 		}
 		catch (IOException ex) {
 			err.println("keygen: cannot read the keyset file " + options.get(1) + ": " + ex);
@@ -177,6 +183,10 @@ public final class KeyTool {
 		catch (MaskingKeyException ex) {
 			err.println("unmask: " + describe(ex));
 			return 1;
+		}
+		catch (BindException ex) {
+			err.println("unmask: " + ex.getMessage() + " (" + NestedExceptionUtils.getMostSpecificCause(ex).getMessage() + ")");
+			return 2;
 		}
 		if (masker.mode() == MaskingMode.IRREVERSIBLE) {
 			err.println("unmask: " + PiiMasker.irreversibleExplanation("read back"));
