@@ -137,6 +137,16 @@ class KeyToolKmsTest {
 		}
 	}
 
+	@Test
+	void aKmsSettingThatDoesNotBindIsAUsageError() {
+		Tools.Run keygen = run(new String[] { "keygen", "--kms-key-uri=" + LocalKms.uri(key), "--kms-timeout=soon" }, "",
+				Map.of());
+
+		assertThat(keygen.exit()).isEqualTo(2);
+		assertThat(keygen.out()).isEmpty();
+		assertThat(keygen.err()).contains("logins.masking.kms-timeout", "soon");
+	}
+
 	private static MaskingProperties settings(String keyset) {
 		return new MaskingProperties(keyset, null, false, LocalKms.uri(key), kms.endpoint(), null);
 	}
