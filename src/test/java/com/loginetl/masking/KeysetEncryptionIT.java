@@ -2,6 +2,12 @@ package com.loginetl.masking;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,6 +24,7 @@ import java.util.stream.Stream;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.loginetl.support.JdbcTarget;
 import com.loginetl.support.LocalKms;
 import com.loginetl.support.ServiceProcess;
 import com.loginetl.support.TestPostgres;
@@ -151,6 +158,8 @@ class KeysetEncryptionIT {
 			assertThat(report).as("%s: report in %s", name, outcome.log()).contains(expected);
 		}
 		assertNoKeyMaterial(output, outcome);
+		// Found before the migration: the mistake changed nothing.
+		assertThat(tables(MISTAKES.get(name).database())).as("%s: tables created", name).isEmpty();
 	}
 
 	@Test
@@ -193,13 +202,13 @@ class KeysetEncryptionIT {
 
 	private static void mistake(String name, String keyset, Consumer<Map<String, String>> settings,
 			String... expected) {
-		Map<String, String> environment = environment(keyset, settings);
-		MISTAKES.put(name, new Mistake(environment, List.of(expected)));
+		JdbcTarget database = TestPostgres.instance().newDatabase();
+		MISTAKES.put(name, new Mistake(environment(database, keyset, settings), database, List.of(expected)));
 	}
 
-	private static Map<String, String> environment(String keyset, Consumer<Map<String, String>> settings) {
-		Map<String, String> environment = ServiceProcess.environment(queues, TestPostgres.instance().newDatabase(),
-				keyset);
+	private static Map<String, String> environment(JdbcTarget database, String keyset,
+			Consumer<Map<String, String>> settings) {
+		Map<String, String> environment = ServiceProcess.environment(queues, database, keyset);
 		environment.putAll(LocalKms.credentialsEnvironment());
 		// A JVM's first SQS call loads much of the SDK; on a busy machine that alone can take seconds.
 		environment.put("LOGINS_SQS_TIMEOUT", "30s");
@@ -209,7 +218,8 @@ class KeysetEncryptionIT {
 
 	/** Starts the service, reads the gauge once it is ready, stops it. */
 	private static Outcome runs(String keyset, Consumer<Map<String, String>> settings) {
-		try (ServiceProcess service = ServiceProcess.start(environment(keyset, settings), JVM_OPTIONS)) {
+		try (ServiceProcess service = ServiceProcess.start(
+				environment(TestPostgres.instance().newDatabase(), keyset, settings), JVM_OPTIONS)) {
 			service.awaitReady(READY_TIMEOUT);
 			double gauge = service.scrape().value("logins_keyset_encrypted");
 			service.terminate();
@@ -244,7 +254,24 @@ class KeysetEncryptionIT {
 		return values;
 	}
 
-	private record Mistake(Map<String, String> environment, List<String> expected) {
+	/** The tables of the public schema: none, if the service stopped before migrating. */
+	private static List<String> tables(JdbcTarget database) {
+		try (Connection connection = DriverManager.getConnection(database.url(), database.username(),
+				database.password()); Statement statement = connection.createStatement();
+				ResultSet tables = statement
+					.executeQuery("select table_name from information_schema.tables where table_schema = 'public'")) {
+			List<String> names = new ArrayList<>();
+			while (tables.next()) {
+				names.add(tables.getString(1));
+			}
+			return names;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private record Mistake(Map<String, String> environment, JdbcTarget database, List<String> expected) {
 
 		Outcome make() {
 			try (ServiceProcess service = ServiceProcess.start(this.environment, JVM_OPTIONS)) {
@@ -255,7 +282,7 @@ class KeysetEncryptionIT {
 
 	}
 
-	private record Outcome(int exitStatus, String output, java.nio.file.Path log, double encryptedGauge) {
+	private record Outcome(int exitStatus, String output, Path log, double encryptedGauge) {
 	}
 
 }
