@@ -18,6 +18,23 @@ public final class ToolContext {
 	private ToolContext() {
 	}
 
+	/**
+	 * Short spellings the tools accept for the service's settings: {@code --kms-key-uri=URI} is
+	 * {@code --logins.masking.kms-key-uri=URI}, and so on.
+	 */
+	private static final Map<String, String> ALIASES = Map.of("--kms-key-uri=", "--logins.masking.kms-key-uri=",
+			"--kms-endpoint=", "--logins.masking.kms-endpoint=", "--kms-timeout=", "--logins.masking.kms-timeout=");
+
+	/** {@code args} with the short spellings of settings ({@code --kms-key-uri=...}) written out in full. */
+	public static List<String> expandAliases(List<String> args) {
+		return args.stream().map((arg) -> ALIASES.entrySet()
+			.stream()
+			.filter((alias) -> arg.startsWith(alias.getKey()))
+			.findFirst()
+			.map((alias) -> alias.getValue() + arg.substring(alias.getKey().length()))
+			.orElse(arg)).toList();
+	}
+
 	public static ConfigurableApplicationContext start(Class<?> configuration, ConfigurableEnvironment environment,
 			List<String> args) {
 		SpringApplication application = new SpringApplication(configuration);
@@ -28,7 +45,7 @@ public final class ToolContext {
 		application.setEnvironment(environment);
 		// The console is for the tool's progress; warnings and errors still show.
 		application.setDefaultProperties(Map.of("logging.level.root", "WARN"));
-		return application.run(args.toArray(String[]::new));
+		return application.run(expandAliases(args).toArray(String[]::new));
 	}
 
 }

@@ -4,10 +4,8 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.Parameters;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.daead.DeterministicAeadConfig;
 import com.google.crypto.tink.daead.PredefinedDeterministicAeadParameters;
 import com.google.crypto.tink.prf.PredefinedPrfParameters;
@@ -15,7 +13,9 @@ import com.google.crypto.tink.prf.PrfConfig;
 
 /**
  * Reading, making, rotating and trimming the Tink keysets that key the tokens. The keyset is the
- * secret itself, so its JSON is only ever read from configuration or printed by {@code keygen}.
+ * secret itself, so its JSON is only ever read from configuration or printed by {@code keygen}:
+ * cleartext, or encrypted under an AWS KMS key ({@link KeysetFormat}) when
+ * {@code logins.masking.kms-key-uri} is set.
  */
 public final class Keysets {
 
@@ -43,12 +43,28 @@ public final class Keysets {
 
 	/** A new keyset of {@code mode} with one key, as Tink JSON. */
 	public static String generate(MaskingMode mode) {
+		return generate(mode, KeysetFormat.cleartext());
+	}
+
+	/**
+	 * A new keyset of {@code mode} with one key, as Tink JSON in the format the settings name:
+	 * encrypted under {@code logins.masking.kms-key-uri} when it is set (a KMS Encrypt call).
+	 */
+	public static String generate(MaskingMode mode, MaskingProperties settings) {
+		try (KeysetFormat format = KeysetFormat.of(settings)) {
+			return generate(mode, format);
+		}
+	}
+
+	private static String generate(MaskingMode mode, KeysetFormat format) {
+		KeysetHandle keyset;
 		try {
-			return toJson(KeysetHandle.generateNew(parameters(mode)));
+			keyset = KeysetHandle.generateNew(parameters(mode));
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("Tink could not generate a key for a " + mode.description() + " keyset", ex);
 		}
+		return format.write(keyset);
 	}
 
 	/**
@@ -56,21 +72,45 @@ public final class Keysets {
 	 * stay, so tokens they made can still be read (reversible) or recognised (irreversible).
 	 */
 	public static String rotate(String json) {
-		KeysetHandle keyset = parse(json);
+		return rotate(json, KeysetFormat.cleartext());
+	}
+
+	/** As {@link #rotate(String)}, for a keyset in the format the settings name (read and written so). */
+	public static String rotate(String json, MaskingProperties settings) {
+		try (KeysetFormat format = KeysetFormat.of(settings)) {
+			return rotate(json, format);
+		}
+	}
+
+	private static String rotate(String json, KeysetFormat format) {
+		KeysetHandle keyset = format.read(json);
 		MaskingMode mode = KeysetPolicy.check(keyset);
+		KeysetHandle rotated;
 		try {
-			return toJson(KeysetHandle.newBuilder(keyset)
+			rotated = KeysetHandle.newBuilder(keyset)
 				.addEntry(KeysetHandle.generateEntryFromParameters(parameters(mode)).withRandomId().makePrimary())
-				.build());
+				.build();
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("Tink could not add a key to the keyset", ex);
 		}
+		return format.write(rotated);
 	}
 
 	/** The keyset of {@code json} reduced to its primary key: what is left after retiring the others. */
 	public static Retired retire(String json) {
-		KeysetHandle keyset = parse(json);
+		return retire(json, KeysetFormat.cleartext());
+	}
+
+	/** As {@link #retire(String)}, for a keyset in the format the settings name (read and written so). */
+	public static Retired retire(String json, MaskingProperties settings) {
+		try (KeysetFormat format = KeysetFormat.of(settings)) {
+			return retire(json, format);
+		}
+	}
+
+	private static Retired retire(String json, KeysetFormat format) {
+		KeysetHandle keyset = format.read(json);
 		KeysetPolicy.check(keyset);
 		KeysetHandle.Builder builder = KeysetHandle.newBuilder(keyset);
 		List<Integer> removed = new ArrayList<>();
@@ -80,33 +120,52 @@ public final class Keysets {
 				builder.deleteAt(i);
 			}
 		}
+		KeysetHandle rest;
 		try {
-			return new Retired(toJson(builder.build()), keyset.getPrimary().getId(), removed);
+			rest = builder.build();
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("Tink could not rebuild the keyset", ex);
 		}
+		return new Retired(format.write(rest), keyset.getPrimary().getId(), removed);
 	}
 
-	/** The keyset the properties point at, parsed. */
+	/**
+	 * The cleartext keyset of {@code json}, encrypted under the KMS key the settings name: how an
+	 * operator moves an existing keyset under KMS. The keys stay the same, so do the tokens.
+	 */
+	public static String encrypt(String json, MaskingProperties settings) {
+		if (!settings.encrypted()) {
+			throw new MaskingKeyException("Encrypting a keyset needs a KMS key: set " + KmsKeyUri.SETTING
+					+ " or pass --kms-key-uri=aws-kms://arn:aws:kms:REGION:ACCOUNT:key/KEY_ID.");
+		}
+		if (KeysetFormat.isEncryptedKeyset(json)) {
+			throw new MaskingKeyException("The keyset is encrypted already (Tink's encrypted keyset format); "
+					+ "keygen --encrypt takes a cleartext keyset.");
+		}
+		KeysetHandle keyset;
+		try (KeysetFormat cleartext = KeysetFormat.cleartext()) {
+			keyset = cleartext.read(json);
+		}
+		KeysetPolicy.check(keyset);
+		try (KeysetFormat format = KeysetFormat.of(settings)) {
+			return format.write(keyset);
+		}
+	}
+
+	/**
+	 * The keyset the properties point at, read: decrypted by AWS KMS when
+	 * {@code logins.masking.kms-key-uri} is set (one KMS Decrypt call), cleartext otherwise. Every
+	 * reader of the keyset comes here.
+	 */
 	public static KeysetHandle load(MaskingProperties properties) {
-		return parse(properties.keysetJson());
+		try (KeysetFormat format = KeysetFormat.of(properties)) {
+			return format.read(properties.keysetJson());
+		}
 	}
 
 	static KeysetHandle parse(String json) {
-		registerPrimitives();
-		try {
-			return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-		}
-		catch (GeneralSecurityException | RuntimeException ex) {
-			// Tink's parse errors never contain key material, but keep the message short and generic.
-			throw new MaskingKeyException("The masking keyset is not a valid Tink JSON keyset ("
-					+ ex.getClass().getSimpleName() + "). " + MaskingProperties.HOW_TO_FIX, ex);
-		}
-	}
-
-	private static String toJson(KeysetHandle keyset) throws GeneralSecurityException {
-		return TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
+		return KeysetFormat.cleartext().read(json);
 	}
 
 	private static Parameters parameters(MaskingMode mode) {

@@ -20,8 +20,17 @@ class MaskingConfiguration {
 			log.warn("Masking with the built-in development keyset (src/test/resources/dev-keyset.json). "
 					+ "Anyone with this repository can reverse its tokens: never use it in production.");
 		}
-		log.info("Masking {} with primary key {}", masker.mode().description(),
-				Integer.toUnsignedString(masker.primaryKeyId()));
+		else if (!properties.encrypted()) {
+			log.warn("The masking keyset is cleartext: anyone who can read it (the Secret, the environment, a "
+					+ "backup) can {}. Encrypt it under an AWS KMS key and set logins.masking.kms-key-uri "
+					+ "(LOGINS_MASKING_KMS_KEY_URI); see docs/keys.md. The gauge logins.keyset.encrypted is 0.",
+					(masker.mode() == MaskingMode.REVERSIBLE) ? "read every masked value back"
+							: "recognise any value it guesses by masking it");
+		}
+		log.info("Masking {} with primary key {}, keyset {}", masker.mode().description(),
+				Integer.toUnsignedString(masker.primaryKeyId()),
+				properties.encrypted() ? "decrypted by AWS KMS key " + KmsKeyUri.parse(properties.kmsKeyUri().strip()).arn()
+						: "in cleartext");
 		return masker;
 	}
 

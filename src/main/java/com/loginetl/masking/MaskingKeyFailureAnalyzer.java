@@ -8,10 +8,10 @@ class MaskingKeyFailureAnalyzer extends AbstractFailureAnalyzer<MaskingKeyExcept
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, MaskingKeyException cause) {
-		return new FailureAnalysis(cause.getMessage(),
-				"Configure the masking keyset: logins.masking.keyset (LOGINS_MASKING_KEYSET) holds the keyset's "
-						+ "JSON, or logins.masking.keyset-file (LOGINS_MASKING_KEYSET_FILE) names a file holding it.",
-				cause);
+		String action = (cause.action() != null) ? cause.action()
+				: "Configure the masking keyset: logins.masking.keyset (LOGINS_MASKING_KEYSET) holds the keyset's "
+						+ "JSON, or logins.masking.keyset-file (LOGINS_MASKING_KEYSET_FILE) names a file holding it.";
+		return new FailureAnalysis(cause.getMessage(), action, cause);
 	}
 
 }

@@ -33,9 +33,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class RemaskTool {
 
 	static final String USAGE = """
-			usage: java -jar login-etl.jar remask [--batch-size=N] [--after-id=ID] [--spring.datasource.url=URL ...]
+			usage: java -jar login-etl.jar remask [--batch-size=N] [--after-id=ID] [--kms-key-uri=URI] [--spring.datasource.url=URL ...]
 			Rewrites the tokens in user_logins made by old keys of the keyset into tokens of its primary key.
-			The database and keyset settings are the service's (SPRING_DATASOURCE_*, LOGINS_MASKING_KEYSET*).
+			The database and keyset settings are the service's (SPRING_DATASOURCE_*, LOGINS_MASKING_KEYSET*,
+			LOGINS_MASKING_KMS_KEY_URI for a keyset encrypted under AWS KMS).
 			  --batch-size=N  rows per read and update (default 500)
 			  --after-id=ID   start after this id (a previous run's last id) instead of at the beginning""";
 
@@ -93,7 +94,7 @@ final class RemaskTool {
 				masker = PiiMasker.from(context.getBean(MaskingProperties.class));
 			}
 			catch (MaskingKeyException ex) {
-				err.println("remask: " + ex.getMessage());
+				err.println("remask: " + ex.getMessage() + ((ex.action() != null) ? " " + ex.action() : ""));
 				return 1;
 			}
 			if (masker.mode() == MaskingMode.IRREVERSIBLE) {

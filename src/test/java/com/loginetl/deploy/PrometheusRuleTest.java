@@ -30,7 +30,14 @@ class PrometheusRuleTest {
 	private static final String UNIT_TESTS = "login-etl-alerts-test.yaml";
 
 	private static final List<String> ALERTS = List.of("LoginEtlDeadLetters", "LoginEtlLagHigh",
-			"LoginEtlStoreFailures", "LoginEtlIngestPaused", "LoginEtlBacklogGrowing", "LoginEtlTargetDown");
+			"LoginEtlStoreFailures", "LoginEtlIngestPaused", "LoginEtlBacklogGrowing", "LoginEtlTargetDown",
+			"LoginEtlKeysetCleartext");
+
+	/**
+	 * The alerts whose thresholds are chart values. LoginEtlKeysetCleartext's window is fixed in the
+	 * template until values.yaml and its schema document metrics.prometheusRule.alerts.keysetCleartext.
+	 */
+	private static final List<String> TUNABLE_ALERTS = ALERTS.subList(0, 6);
 
 	@Test
 	void offByDefault() {
@@ -83,7 +90,7 @@ class PrometheusRuleTest {
 		stricter.put("metrics.prometheusRule.alerts.backlogGrowing.for", "30m");
 		stricter.put("metrics.prometheusRule.alerts.targetDown.for", "30m");
 
-		assertFailedCases(unitTests(dir, stricter));
+		assertFailedCases(unitTests(dir, stricter), TUNABLE_ALERTS);
 	}
 
 	@Test
@@ -97,7 +104,7 @@ class PrometheusRuleTest {
 		looser.put("metrics.prometheusRule.alerts.backlogGrowing.for", "0m");
 		looser.put("metrics.prometheusRule.alerts.targetDown.for", "0m");
 
-		assertFailedCases(unitTests(dir, looser));
+		assertFailedCases(unitTests(dir, looser), TUNABLE_ALERTS);
 	}
 
 	@Test
@@ -176,10 +183,10 @@ class PrometheusRuleTest {
 		assertThat(documented).containsExactlyElementsOf(ALERTS);
 	}
 
-	/** promtool's failures name every alert at least once. */
-	private static void assertFailedCases(Commands.Result result) {
+	/** promtool's failures name every one of {@code alerts} at least once. */
+	private static void assertFailedCases(Commands.Result result, List<String> alerts) {
 		assertThat(result.exitCode()).as(result.describe()).isNotZero();
-		for (String alert : ALERTS) {
+		for (String alert : alerts) {
 			assertThat(result.stdout() + result.stderr()).as(result.describe()).contains("alertname: " + alert + ",");
 		}
 	}

@@ -17,6 +17,7 @@ import com.loginetl.masking.MaskingProperties;
 import com.loginetl.masking.PiiField;
 import com.loginetl.masking.PiiMasker;
 import com.loginetl.support.JdbcTarget;
+import com.loginetl.support.LocalKms;
 import com.loginetl.support.TestPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,6 +217,27 @@ class RemaskIT {
 
 		assertThat(remask.exit()).isEqualTo(1);
 		assertThat(remask.err()).contains("development key");
+	}
+
+	@Test
+	void remaskReadsAKeysetEncryptedUnderKmsNamedOnItsCommandLine() throws Exception {
+		try (LocalKms kms = LocalKms.start(); AutoCloseable credentials = LocalKms.credentialsAsSystemProperties()) {
+			String key = kms.createKey();
+			String encrypted = Keysets.encrypt(this.rotatedKeyset,
+					new MaskingProperties(null, null, false, LocalKms.uri(key), kms.endpoint(), null));
+			insertRows(this.oldMasker, 0, 5);
+			Map<String, Object> environment = Map.of("LOGINS_MASKING_KEYSET", encrypted);
+
+			Tools.Run withoutKey = Tools.run(args(), "", environment);
+			Tools.Run remask = Tools.run(args("--kms-key-uri=" + LocalKms.uri(key), "--kms-endpoint=" + kms.endpoint()),
+					"", environment);
+
+			assertThat(withoutKey.exit()).isEqualTo(1);
+			assertThat(withoutKey.err()).contains("The masking keyset is encrypted",
+					"logins.masking.kms-key-uri (LOGINS_MASKING_KMS_KEY_URI)");
+			assertThat(remask.exit()).as(remask.err()).isZero();
+			assertThat(remask.out()).containsPattern("tokens rewritten into primary key \\d+ tokens: +15 \\(in 5 rows\\)");
+		}
 	}
 
 	private Tools.Run remask(String... options) {

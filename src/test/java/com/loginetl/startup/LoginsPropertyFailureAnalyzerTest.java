@@ -41,6 +41,7 @@ class LoginsPropertyFailureAnalyzerTest {
 			logins.database.retry.initial-interval  | 1 s   | not a valid Duration
 			logins.database.retry.max-interval      | -     | not a valid Duration
 			logins.masking.allow-development-keyset | maybe | not a valid boolean
+			logins.masking.kms-timeout              | 10 s  | not a valid Duration
 			""")
 	void anInvalidValueIsReportedByItsDocumentedNames(String property, String value, String reason) {
 		FailureAnalysis analysis = analyse(property, value);
