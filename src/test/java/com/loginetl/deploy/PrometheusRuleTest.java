@@ -33,11 +33,8 @@ class PrometheusRuleTest {
 			"LoginEtlStoreFailures", "LoginEtlIngestPaused", "LoginEtlBacklogGrowing", "LoginEtlTargetDown",
 			"LoginEtlKeysetCleartext");
 
-	/**
-	 * The alerts whose thresholds are chart values. LoginEtlKeysetCleartext's window is fixed in the
-	 * template until values.yaml and its schema document metrics.prometheusRule.alerts.keysetCleartext.
-	 */
-	private static final List<String> TUNABLE_ALERTS = ALERTS.subList(0, 6);
+	/** Every alert's thresholds are chart values. */
+	private static final List<String> TUNABLE_ALERTS = ALERTS;
 
 	@Test
 	void offByDefault() {
@@ -89,6 +86,7 @@ class PrometheusRuleTest {
 		stricter.put("metrics.prometheusRule.alerts.ingestPaused.minutes", "30");
 		stricter.put("metrics.prometheusRule.alerts.backlogGrowing.for", "30m");
 		stricter.put("metrics.prometheusRule.alerts.targetDown.for", "30m");
+		stricter.put("metrics.prometheusRule.alerts.keysetCleartext.for", "30m");
 
 		assertFailedCases(unitTests(dir, stricter), TUNABLE_ALERTS);
 	}
@@ -103,6 +101,7 @@ class PrometheusRuleTest {
 		looser.put("metrics.prometheusRule.alerts.ingestPaused.minutes", "3");
 		looser.put("metrics.prometheusRule.alerts.backlogGrowing.for", "0m");
 		looser.put("metrics.prometheusRule.alerts.targetDown.for", "0m");
+		looser.put("metrics.prometheusRule.alerts.keysetCleartext.window", "30m");
 
 		assertFailedCases(unitTests(dir, looser), TUNABLE_ALERTS);
 	}
