@@ -98,7 +98,7 @@ class DeadLetters {
 				if (failed.contains(Integer.toString(i))) {
 					this.metrics.deadLetterFailed();
 					log.warn("Message {} rejected ({}) but not sent to the dead-letter queue ({}); it stays on the "
-							+ "queue and is tried again on redelivery", rejection.message().messageId(),
+							+ "queue and is tried again on redelivery", MessageIds.forLog(rejection.message().messageId()),
 							rejection.reason(), failure);
 				}
 				else {
@@ -107,12 +107,13 @@ class DeadLetters {
 					if (chunk.get(i).omitted()) {
 						this.metrics.deadLetterBodyOmitted();
 						log.warn("Message {} rejected ({}); its body of {} bytes is too large to seal into one dead "
-								+ "letter, so the dead letter has none (sealed=omitted)", rejection.message().messageId(),
+								+ "letter, so the dead letter has none (sealed=omitted)",
+								MessageIds.forLog(rejection.message().messageId()),
 								rejection.reason(), Utf8.encodedLength(rejection.message().body()));
 					}
 					else {
-						log.info("Message {} rejected ({}); sent to the dead-letter queue", rejection.message().messageId(),
-								rejection.reason());
+						log.info("Message {} rejected ({}); sent to the dead-letter queue",
+								MessageIds.forLog(rejection.message().messageId()), rejection.reason());
 					}
 				}
 			}
