@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.loginetl.masking.DeadLetterSeal;
 import com.loginetl.masking.Keysets;
 import com.loginetl.support.DeadLetterBodies;
@@ -19,12 +23,10 @@ import com.loginetl.support.TestQueues;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.messaging.MessageHeaders;
 
@@ -40,7 +42,6 @@ import static org.awaitility.Awaitility.await;
  * row's identity or date without a {@code redrive_seal} that vouches for them over the body.
  */
 @LoginEtlIntegrationTest
-@ExtendWith(OutputCaptureExtension.class)
 class ProducerAttributesIT {
 
 	@Autowired
@@ -169,22 +170,43 @@ class ProducerAttributesIT {
 	 * line appears neither in the log (the rejection's line names the message) nor in its dead letter.
 	 */
 	@Test
-	void aLogForgingRedrivenFromNeverReachesTheLog(CapturedOutput output) {
+	void aLogForgingRedrivenFromNeverReachesTheLog() {
 		String fake = "2026-12-04T00:00:00.000Z  INFO 1 --- [login-etl] [fake] c.l.ingest.DeadLetters : forged-"
 				+ UUID.randomUUID();
 		String redrivenFrom = "x\n" + fake;
 		String body = "{\"user_id\": 7}";
 		String sentAt = Long.toString(Instant.now().toEpochMilli());
 		double ignoredBefore = ignored();
+		Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+		Logger service = (Logger) LoggerFactory.getLogger("com.loginetl");
+		ListAppender<ILoggingEvent> events = new ListAppender<>();
+		events.start();
+		root.addAppender(events);
+		// whatever level an earlier test in this JVM (a dlq command run in it) left the loggers at
+		Level level = service.getLevel();
+		service.setLevel(Level.INFO);
+		String id;
+		try {
+			id = send(body, redrive(redrivenFrom, sentAt, this.seal.sealRedrive(redrivenFrom, sentAt, body)));
 
-		String id = send(body, redrive(redrivenFrom, sentAt, this.seal.sealRedrive(redrivenFrom, sentAt, body)));
-
-		assertThat(this.queues.takeDeadLetters(1)).singleElement()
-			.satisfies((dead) -> assertThat(dead.messageAttributes().get("source_message_id").stringValue())
-				.isEqualTo(id));
-		await().atMost(Duration.ofSeconds(10)).until(() -> output.getAll().contains("Message " + id + " rejected"));
-		assertThat(output.getAll()).doesNotContain(fake);
+			assertThat(this.queues.takeDeadLetters(1)).singleElement()
+				.satisfies((dead) -> assertThat(dead.messageAttributes().get("source_message_id").stringValue())
+					.isEqualTo(id));
+			await().atMost(Duration.ofSeconds(10)).until(() -> text(events).contains("Message " + id + " rejected"));
+		}
+		finally {
+			service.setLevel(level);
+			root.detachAppender(events);
+		}
+		assertThat(text(events)).contains("Ignored the redrive attributes of 1 messages").doesNotContain(fake);
 		assertThat(ignored() - ignoredBefore).isEqualTo(1);
+	}
+
+	private static String text(ListAppender<ILoggingEvent> events) {
+		// Logback appends under the appender's own lock.
+		synchronized (events) {
+			return events.list.stream().map(ILoggingEvent::getFormattedMessage).toList().toString();
+		}
 	}
 
 	private static String event(String user, String device) {
