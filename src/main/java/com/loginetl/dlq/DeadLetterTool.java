@@ -134,6 +134,10 @@ public final class DeadLetterTool {
 				return 1;
 			}
 			try {
+				if (seal == null) {
+					// Not an error for stats, which reads no body; the reason says what a keyset would add.
+					err.println("dlq stats: no keyset loaded, so key ids are not checked against it (" + noSeal + ")");
+				}
 				return switch (options.command()) {
 					case "stats" -> stats(queues, seal, options, out, err);
 					case "show" -> show(queues, seal, options, out, err);
