@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.loginetl.support.DeadLetterBodies;
+import com.loginetl.support.LocalServices;
 import com.loginetl.support.SampleEvents;
 import com.loginetl.support.TestOutput;
 import com.loginetl.support.TestPostgres;
@@ -110,7 +112,7 @@ class LocalRunIT {
 					.waitTimeSeconds(2))
 				.messages();
 			assertThat(deadLetters).singleElement().satisfies((message) -> {
-				assertThat(message.body()).isEqualTo(SampleEvents.WRONG_TYPE);
+				assertThat(DeadLetterBodies.open(LocalServices.devKeyset(), message)).isEqualTo(SampleEvents.WRONG_TYPE);
 				assertThat(message.messageAttributes().get("reason").stringValue()).isEqualTo("missing_user_id");
 			});
 

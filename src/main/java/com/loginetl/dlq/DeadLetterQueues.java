@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import com.google.common.base.Utf8;
 import com.loginetl.ingest.DeadLetterAttributes;
 import com.loginetl.ingest.SqsBatches;
+import com.loginetl.masking.DeadLetterSeal;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -36,8 +37,8 @@ final class DeadLetterQueues {
 	/** SQS takes at most ten entries in one batch call, and hands out at most ten in one receive. */
 	static final int MAX_BATCH = SqsBatches.MAX_ENTRIES;
 
-	/** Room for the redriven_from and source_sent_timestamp attributes: names, types and values. */
-	private static final int ATTRIBUTE_ALLOWANCE = 192;
+	/** Room for the redriven_from, source_sent_timestamp and redrive_seal attributes: names, types and values. */
+	private static final int ATTRIBUTE_ALLOWANCE = 384;
 
 	private static final int READ_RETRIES = 4;
 
@@ -87,7 +88,7 @@ final class DeadLetterQueues {
 				.visibilityTimeout((int) visibility.toSeconds())
 				.messageSystemAttributeNames(MessageSystemAttributeName.SENT_TIMESTAMP)
 				.messageAttributeNames(DeadLetterAttributes.REASON, DeadLetterAttributes.SOURCE_MESSAGE_ID,
-						DeadLetterAttributes.SOURCE_SENT_TIMESTAMP)),
+						DeadLetterAttributes.SOURCE_SENT_TIMESTAMP, DeadLetterAttributes.SEALED)),
 					this.timeout.plusSeconds(RECEIVE_WAIT_SECONDS))
 				.thenApply((response) -> response.messages().stream().map(DeadLetter::of).toList()));
 		}
@@ -126,20 +127,24 @@ final class DeadLetterQueues {
 	}
 
 	/**
-	 * Sends each dead letter's body, unchanged, to the source queue with {@code redriven_from} set
-	 * to its original message's id.
+	 * Sends each dead letter's body, which the caller has replaced by the original message's body,
+	 * to the source queue with {@code redriven_from} set to its original message's id,
+	 * {@code source_sent_timestamp} to the original's send time, and {@code redrive_seal} vouching
+	 * for both over that body, so that the service honours them.
 	 * @return the message ids of the dead letters SQS did not accept (or did not answer for)
 	 */
-	Set<String> sendToSource(List<DeadLetter> deadLetters) {
+	Set<String> sendToSource(List<DeadLetter> deadLetters, DeadLetterSeal seal) {
 		return inBatches(deadLetters, SqsBatches.MAX_SEND_BYTES, (batch) -> {
 			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
 			for (int i = 0; i < batch.size(); i++) {
+				DeadLetter deadLetter = batch.get(i);
+				String sentAt = Long.toString(deadLetter.originalSentAt().toEpochMilli());
 				entries.add(SendMessageBatchRequestEntry.builder()
 					.id(Integer.toString(i))
-					.messageBody(batch.get(i).body())
-					.messageAttributes(Map.of(DeadLetterAttributes.REDRIVEN_FROM, text(batch.get(i).original()),
-							DeadLetterAttributes.SOURCE_SENT_TIMESTAMP,
-							text(Long.toString(batch.get(i).originalSentAt().toEpochMilli()))))
+					.messageBody(deadLetter.body())
+					.messageAttributes(Map.of(DeadLetterAttributes.REDRIVEN_FROM, text(deadLetter.original()),
+							DeadLetterAttributes.SOURCE_SENT_TIMESTAMP, text(sentAt), DeadLetterAttributes.REDRIVE_SEAL,
+							text(seal.sealRedrive(deadLetter.original(), sentAt, deadLetter.body()))))
 					.build());
 			}
 			return this.sqs.sendMessageBatch((request) -> request.queueUrl(this.sourceQueueUrl).entries(entries))

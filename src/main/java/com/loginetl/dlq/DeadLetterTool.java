@@ -10,6 +10,10 @@ import java.util.List;
 import com.loginetl.ToolContext;
 import com.loginetl.ingest.IngestProperties;
 import com.loginetl.ingest.QueueUrls;
+import com.loginetl.masking.DeadLetterSeal;
+import com.loginetl.masking.MaskingKeyException;
+import com.loginetl.masking.MaskingProperties;
+import com.loginetl.masking.PiiMasker;
 import io.awspring.cloud.autoconfigure.core.AwsAutoConfiguration;
 import io.awspring.cloud.autoconfigure.core.CredentialsProviderAutoConfiguration;
 import io.awspring.cloud.autoconfigure.core.RegionProviderAutoConfiguration;
@@ -28,8 +32,12 @@ import org.springframework.core.env.StandardEnvironment;
  * <ul>
  * <li>{@code dlq stats} prints the dead letters' count by reason, the age of the oldest and how
  * many are copies of one source message ({@link DeadLetterStats}).</li>
+ * <li>{@code dlq show} prints dead letters with their bodies opened, for key holders
+ * ({@link DeadLetterShow}).</li>
  * <li>{@code dlq redrive} moves dead letters back to the source queue ({@link Redrive}).</li>
  * </ul>
+ * {@code show} and {@code redrive} need the masking keyset (the service's settings), from which the
+ * dead-letter seal is derived; {@code stats} works without it.
  * SQS and the two queues are configured exactly as for the service (environment variables,
  * {@code --logins.queue=...} arguments, application.yaml); a small Spring context of their own
  * starts only the SQS client: no web server, listener, database or migration.
@@ -38,19 +46,25 @@ public final class DeadLetterTool {
 
 	static final String USAGE = """
 			usage: java -jar login-etl.jar dlq stats [--visibility-timeout=30s]
+			       java -jar login-etl.jar dlq show [--reason R]... [--limit N] [--visibility-timeout=30s]
 			       java -jar login-etl.jar dlq redrive [--reason R]... [--limit N] [--dry-run] [--visibility-timeout=30s]
-			stats counts the dead letters by reason without consuming them; no body is printed.
-			redrive moves dead letters back to the source queue, body unchanged, with attribute redriven_from
-			naming the original message, and deletes each after SQS took its send. Copies of one source
-			message are sent once. Safe to interrupt and run again.
+			stats counts the dead letters by reason and by sealing key without consuming them; no body is
+			printed and no keyset is needed.
+			show prints the dead letters, each as one JSON line with its original body opened, without
+			consuming them; it needs the masking keyset.
+			redrive moves dead letters back to the source queue with their original body, attribute
+			redriven_from naming the original message and a redrive_seal that vouches for it, and deletes
+			each after SQS took its send; it needs the masking keyset. Copies of one source message are
+			sent once. Safe to interrupt and run again.
 			  --reason R      only dead letters with this reason (repeatable; R ending in * is a prefix:
 			                  database_rejected:*); default every reason
-			  --limit N       move at most N
+			  --limit N       move (show) at most N
 			  --dry-run       count what would be moved, move nothing
 			  --visibility-timeout=D  how long a dead letter stays hidden from other readers if this run dies
 			                  (default 30s); a rerun waits that long for an interrupted run's dead letters
-			SQS and the queues are the service's settings: SPRING_CLOUD_AWS_*, LOGINS_QUEUE,
-			LOGINS_DEAD_LETTER_QUEUE, LOGINS_SQS_TIMEOUT (or --logins.queue=... and so on).""";
+			SQS, the queues and the keyset are the service's settings: SPRING_CLOUD_AWS_*, LOGINS_QUEUE,
+			LOGINS_DEAD_LETTER_QUEUE, LOGINS_SQS_TIMEOUT, LOGINS_MASKING_KEYSET_FILE (or --logins.queue=...
+			and so on).""";
 
 	private static final Duration DEFAULT_VISIBILITY = Duration.ofSeconds(30);
 
@@ -92,6 +106,19 @@ public final class DeadLetterTool {
 			return 1;
 		}
 		try (context) {
+			DeadLetterSeal seal = null;
+			String noSeal = null;
+			try {
+				seal = PiiMasker.forKeyHolder(context.getBean(MaskingProperties.class)).deadLetterSeal();
+			}
+			catch (MaskingKeyException ex) {
+				noSeal = ex.getMessage();
+			}
+			if (seal == null && !options.command().equals("stats")) {
+				err.println("dlq " + options.command() + ": needs the masking keyset, from which the dead-letter seal is "
+						+ "derived: " + noSeal);
+				return 1;
+			}
 			IngestProperties properties = context.getBean(IngestProperties.class);
 			SqsAsyncClient sqs = context.getBean(SqsAsyncClient.class);
 			QueueUrls urls = new QueueUrls(sqs, properties);
@@ -107,8 +134,15 @@ public final class DeadLetterTool {
 				return 1;
 			}
 			try {
-				return options.command().equals("stats") ? stats(queues, options, out, err)
-						: redrive(queues, options, out, err);
+				if (seal == null) {
+					// Not an error for stats, which reads no body; the reason says what a keyset would add.
+					err.println("dlq stats: no keyset loaded, so key ids are not checked against it (" + noSeal + ")");
+				}
+				return switch (options.command()) {
+					case "stats" -> stats(queues, seal, options, out, err);
+					case "show" -> show(queues, seal, options, out, err);
+					default -> redrive(queues, seal, options, out, err);
+				};
 			}
 			catch (RuntimeException ex) {
 				err.println("dlq " + options.command() + ": SQS failed (" + rootMessage(ex) + "). Nothing was deleted "
@@ -118,7 +152,8 @@ public final class DeadLetterTool {
 		}
 	}
 
-	private static int stats(DeadLetterQueues queues, Options options, PrintStream out, PrintStream err) {
+	private static int stats(DeadLetterQueues queues, DeadLetterSeal seal, Options options, PrintStream out,
+			PrintStream err) {
 		Progress progress = new Progress(err);
 		DeadLetterStats.Report report = DeadLetterStats.count(queues, options.visibility(),
 				(read) -> progress.maybe(() -> "dlq stats: " + read + " dead letters read"));
@@ -137,17 +172,53 @@ public final class DeadLetterTool {
 			out.println("not counted: " + report.inFlightElsewhere() + " dead letters held by another reader (a redrive "
 					+ "or stats running now, or one interrupted less than its visibility timeout ago)");
 		}
+		printBodies(report, seal, out);
 		out.flush();
 		return 0;
 	}
 
-	private static int redrive(DeadLetterQueues queues, Options options, PrintStream out, PrintStream err) {
+	/** How the bodies are kept: sealed by which key (read from the prefix), plain, or left out. */
+	private static void printBodies(DeadLetterStats.Report report, DeadLetterSeal seal, PrintStream out) {
+		out.println("bodies:");
+		long notInKeyset = 0;
+		for (var byKey : report.sealedByKey().entrySet()) {
+			boolean held = seal == null || seal.holdsKey(byKey.getKey());
+			notInKeyset += held ? 0 : byKey.getValue();
+			out.printf("  %-38s %9d%s%n", "sealed under key " + Integer.toUnsignedString(byKey.getKey()),
+					byKey.getValue(), held ? "" : "  NOT IN THE KEYSET");
+		}
+		out.printf("  %-38s %9d%n", "plain (written before sealing)", report.plain());
+		out.printf("  %-38s %9d%n", "omitted (too large to seal)", report.omitted());
+		if (seal == null) {
+			out.println("keyset: not loaded, so whether those keys are still in it was not checked");
+		}
+		else if (notInKeyset > 0) {
+			out.println("warning: " + notInKeyset + " dead letters are sealed under keys not in this keyset; only a "
+					+ "keyset that still holds those keys can show or redrive them");
+		}
+	}
+
+	private static int show(DeadLetterQueues queues, DeadLetterSeal seal, Options options, PrintStream out,
+			PrintStream err) {
+		Progress progress = new Progress(err);
+		DeadLetterShow.Summary summary = DeadLetterShow.print(queues, seal, options.filter(), options.limit(),
+				options.visibility(), out, (read) -> progress.maybe(() -> "dlq show: " + read + " dead letters read"));
+		out.flush();
+		err.println("dlq show: " + summary.shown() + " shown with their body, " + summary.unopened()
+				+ " not opened by this keyset, " + summary.omitted() + " without a body (too large to seal), "
+				+ summary.notMatching() + " not matching, " + summary.overLimit() + " over --limit");
+		err.flush();
+		return (summary.unopened() == 0) ? 0 : 1;
+	}
+
+	private static int redrive(DeadLetterQueues queues, DeadLetterSeal seal, Options options, PrintStream out,
+			PrintStream err) {
 		Progress progress = new Progress(err);
 		String verb = options.dryRun() ? "would move" : "moved";
 		err.println("dlq redrive: " + (options.dryRun() ? "dry run, " : "") + "dead letters with " + options.filter()
 				+ " from " + queues.deadLetterQueueUrl() + " to " + queues.sourceQueueUrl()
 				+ (options.limit() == Long.MAX_VALUE ? "" : ", at most " + options.limit()));
-		Redrive.Summary summary = new Redrive(queues, options.filter(), options.limit(), options.dryRun(),
+		Redrive.Summary summary = new Redrive(queues, seal, options.filter(), options.limit(), options.dryRun(),
 				options.visibility())
 			.run((soFar) -> progress.maybe(() -> "dlq redrive: " + verb + " " + soFar.moved() + ", copies "
 					+ soFar.copies() + ", not matching " + soFar.notMatching() + ", failed " + soFar.failed()
@@ -160,16 +231,23 @@ public final class DeadLetterTool {
 				  %-38s %d
 				  %-38s %d
 				  %-38s %d
+				  %-38s %d
+				  %-38s %d
 				""", options.dryRun() ? " (dry run, nothing changed)" : "", verb + " to the source queue:",
 				summary.moved(), (options.dryRun() ? "would skip" : "skipped") + " as copies (deleted):",
 				summary.copies(), "left, reason did not match:", summary.notMatching(), "left, over --limit:",
 				summary.overLimit(), "left, failed (SQS refused):", summary.failed(),
-				"left, held by another reader:", summary.stillInFlight());
+				"left, held by another reader:", summary.stillInFlight(), "left, no key of the keyset opens it:",
+				summary.unopened(), "left, no body (too large to seal):", summary.omitted());
 		if (summary.complete()) {
 			out.println("dlq redrive: every matching dead letter " + (options.dryRun() ? "would be" : "was")
 					+ " moved" + (summary.overLimit() > 0 ? " up to the limit" : "") + ".");
 			out.flush();
 			return 0;
+		}
+		if (summary.unopened() > 0) {
+			out.println("dlq redrive: " + summary.unopened() + " dead letters were sealed under keys not in this keyset "
+					+ "(see dlq stats); run it again with a keyset that still holds them.");
 		}
 		out.println("dlq redrive: not everything matching was moved; run it again (nothing is sent twice: the service "
 				+ "stores a redriven message once, by its redriven_from id).");
@@ -226,8 +304,8 @@ public final class DeadLetterTool {
 
 		static Options parse(List<String> args) {
 			if (args.isEmpty() || !(args.get(0).equals("stats") || args.get(0).equals("redrive")
-					|| args.get(0).equals("--help") || args.get(0).equals("-h"))) {
-				throw new IllegalArgumentException("the first argument after dlq is stats or redrive");
+					|| args.get(0).equals("show") || args.get(0).equals("--help") || args.get(0).equals("-h"))) {
+				throw new IllegalArgumentException("the first argument after dlq is stats, show or redrive");
 			}
 			String command = args.get(0);
 			boolean help = command.startsWith("-");
@@ -237,6 +315,7 @@ public final class DeadLetterTool {
 			Duration visibility = DEFAULT_VISIBILITY;
 			List<String> springArgs = new ArrayList<>();
 			boolean redrive = command.equals("redrive");
+			boolean filtered = redrive || command.equals("show");
 			for (int i = 1; i < args.size(); i++) {
 				String arg = args.get(i);
 				String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
@@ -244,7 +323,7 @@ public final class DeadLetterTool {
 				switch (name) {
 					case "--help", "-h" -> help = true;
 					case "--reason" -> {
-						requireRedrive(redrive, name);
+						requireFilter(filtered, name);
 						String reason = (inline != null) ? inline : next(args, ++i, name);
 						if (reason.isBlank()) {
 							throw new IllegalArgumentException("--reason needs a reason");
@@ -252,7 +331,7 @@ public final class DeadLetterTool {
 						reasons.add(reason);
 					}
 					case "--limit" -> {
-						requireRedrive(redrive, name);
+						requireFilter(filtered, name);
 						String value = (inline != null) ? inline : next(args, ++i, name);
 						try {
 							limit = Long.parseLong(value);
@@ -294,6 +373,12 @@ public final class DeadLetterTool {
 					springArgs);
 		}
 
+		private static void requireFilter(boolean filtered, String option) {
+			if (!filtered) {
+				throw new IllegalArgumentException(option + " is an option of show and redrive");
+			}
+		}
+
 		private static void requireRedrive(boolean redrive, String option) {
 			if (!redrive) {
 				throw new IllegalArgumentException(option + " is an option of redrive");
@@ -315,7 +400,7 @@ public final class DeadLetterTool {
 	 */
 	@ImportAutoConfiguration({ AwsAutoConfiguration.class, CredentialsProviderAutoConfiguration.class,
 			RegionProviderAutoConfiguration.class, SqsAutoConfiguration.class })
-	@EnableConfigurationProperties(IngestProperties.class)
+	@EnableConfigurationProperties({ IngestProperties.class, MaskingProperties.class })
 	static class DeadLetterContext {
 
 	}

@@ -7,10 +7,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import com.loginetl.masking.DeadLetterSeal;
+
 /**
- * {@code dlq redrive}: moves dead letters whose reason matches back to the source queue, body
- * unchanged, with {@code redriven_from} naming the original message.
+ * {@code dlq redrive}: moves dead letters whose reason matches back to the source queue with the
+ * original body (opened when sealed), {@code redriven_from} naming the original message, and a
+ * {@code redrive_seal} that makes the service honour it.
  * <ul>
+ * <li>A sealed dead letter that no key of the keyset opens (sealed under a retired key, or altered),
+ * and one whose body was too large to keep, is left where it is and reported.</li>
  * <li>A dead letter is deleted only after SQS accepted its send; a failed send leaves it where it
  * is.</li>
  * <li>Copies (the same {@code source_message_id}) are sent once and the others deleted. A rerun
@@ -41,6 +46,8 @@ final class Redrive {
 
 	private final Holds holds;
 
+	private final DeadLetterSeal seal;
+
 	/** Originals already sent (or, dry, to be sent) in this run. */
 	private final Set<String> sentOriginals = new HashSet<>();
 
@@ -61,8 +68,14 @@ final class Redrive {
 
 	private long overLimit;
 
-	Redrive(DeadLetterQueues queues, ReasonFilter filter, long limit, boolean dryRun, Duration visibility) {
+	private long unopened;
+
+	private long omitted;
+
+	Redrive(DeadLetterQueues queues, DeadLetterSeal seal, ReasonFilter filter, long limit, boolean dryRun,
+			Duration visibility) {
 		this.queues = queues;
+		this.seal = seal;
 		this.filter = filter;
 		this.limit = limit;
 		this.dryRun = dryRun;
@@ -133,13 +146,24 @@ final class Redrive {
 				this.holds.hold(deadLetter);
 			}
 			else {
+				String original = deadLetter.originalBody(this.seal);
+				if (original == null) {
+					if (deadLetter.isOmitted()) {
+						this.omitted++;
+					}
+					else {
+						this.unopened++;
+					}
+					this.holds.hold(deadLetter);
+					continue;
+				}
 				this.sentOriginals.add(deadLetter.original());
 				if (this.dryRun) {
 					this.moved++;
 					this.holds.hold(deadLetter);
 				}
 				else {
-					toSend.add(deadLetter);
+					toSend.add(deadLetter.withBody(original));
 				}
 			}
 		}
@@ -166,7 +190,7 @@ final class Redrive {
 	private void send(List<DeadLetter> toSend) {
 		Set<String> notSent;
 		try {
-			notSent = this.queues.sendToSource(toSend);
+			notSent = this.queues.sendToSource(toSend, this.seal);
 		}
 		catch (RuntimeException ex) {
 			notSent = ids(toSend);
@@ -232,7 +256,7 @@ final class Redrive {
 
 	private Summary summary(long stillInFlight) {
 		return new Summary(this.dryRun, this.moved, this.copies, this.notMatching, this.overLimit,
-				this.failedIds.size(), stillInFlight);
+				this.failedIds.size(), stillInFlight, this.unopened, this.omitted);
 	}
 
 	private static Set<String> ids(List<DeadLetter> deadLetters) {
@@ -248,13 +272,18 @@ final class Redrive {
 	 * @param overLimit left because {@code --limit} was reached
 	 * @param failed left because SQS refused the send or the delete
 	 * @param stillInFlight held by another reader at the end, so not looked at
+	 * @param unopened left because no key of the keyset opens their sealed body
+	 * @param omitted left because they hold no body (too large to seal when rejected)
 	 */
 	record Summary(boolean dryRun, long moved, long copies, long notMatching, long overLimit, long failed,
-			long stillInFlight) {
+			long stillInFlight, long unopened, long omitted) {
 
-		/** Everything that matched (up to the limit) was moved. */
+		/**
+		 * Everything that matched (up to the limit) and holds a body was moved. Dead letters without
+		 * a body cannot be moved by any run, so they do not count against it.
+		 */
 		boolean complete() {
-			return this.failed == 0 && this.stillInFlight == 0;
+			return this.failed == 0 && this.stillInFlight == 0 && this.unopened == 0;
 		}
 
 	}

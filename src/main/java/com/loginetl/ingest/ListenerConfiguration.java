@@ -56,7 +56,8 @@ class ListenerConfiguration {
 				// Only the attributes dlq redrive sets are asked for: all of them would let one named
 				// like a listener header (Sqs_RawMessageId, Sqs_ReceiptHandle) pose as it, since the
 				// header mapper copies attributes before its own headers.
-				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM, DeadLetterAttributes.SOURCE_SENT_TIMESTAMP))
+				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM, DeadLetterAttributes.SOURCE_SENT_TIMESTAMP,
+						DeadLetterAttributes.REDRIVE_SEAL))
 				.messageConverter(bodyAsString()))
 			.build();
 	}

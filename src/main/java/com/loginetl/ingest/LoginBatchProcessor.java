@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import com.loginetl.masking.DeadLetterSeal;
 import com.loginetl.masking.PiiField;
 import com.loginetl.masking.PiiMasker;
 import com.loginetl.ops.LoginMetrics;
@@ -38,6 +39,8 @@ public class LoginBatchProcessor {
 
 	private final PiiMasker masker;
 
+	private final DeadLetterSeal seal;
+
 	private final LoginWriter writer;
 
 	private final DeadLetters deadLetters;
@@ -48,9 +51,10 @@ public class LoginBatchProcessor {
 
 	private final Clock clock;
 
-	LoginBatchProcessor(PiiMasker masker, LoginWriter writer, DeadLetters deadLetters, LoginMetrics metrics,
-			DatabaseAvailability database) {
+	LoginBatchProcessor(PiiMasker masker, DeadLetterSeal seal, LoginWriter writer, DeadLetters deadLetters,
+			LoginMetrics metrics, DatabaseAvailability database) {
 		this.masker = masker;
+		this.seal = seal;
 		this.writer = writer;
 		this.database = database;
 		this.deadLetters = deadLetters;
@@ -63,8 +67,12 @@ public class LoginBatchProcessor {
 		List<ReceivedMessage> valid = new ArrayList<>();
 		List<UserLogin> rows = new ArrayList<>();
 		List<Rejection> rejections = new ArrayList<>();
+		List<String> redriveIgnored = new ArrayList<>();
 		for (Message<String> message : batch) {
-			ReceivedMessage received = ReceivedMessage.of(message);
+			ReceivedMessage received = ReceivedMessage.of(message, this.seal);
+			if (received.redriveIgnored()) {
+				redriveIgnored.add(received.messageId());
+			}
 			ReadResult result = this.reader.read(received.body());
 			if (result instanceof ReadResult.Valid accepted) {
 				valid.add(received);
@@ -73,6 +81,12 @@ public class LoginBatchProcessor {
 			else if (result instanceof ReadResult.Invalid invalid) {
 				rejections.add(new Rejection(received, invalid.reason()));
 			}
+		}
+		if (!redriveIgnored.isEmpty()) {
+			// The ids are SQS's own: what the producer put in the attributes is never logged.
+			this.metrics.redriveAttributesIgnored(redriveIgnored.size());
+			log.warn("Ignored the redrive attributes of {} messages, which no valid redrive_seal vouches for; each is "
+					+ "stored under its own message id and SentTimestamp: {}", redriveIgnored.size(), redriveIgnored);
 		}
 		List<Message<String>> done = new ArrayList<>();
 		if (!rows.isEmpty()) {

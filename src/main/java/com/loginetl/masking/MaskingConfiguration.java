@@ -34,4 +34,10 @@ class MaskingConfiguration {
 		return masker;
 	}
 
+	/** Derived from the masking keyset, so dead letters need no key of their own. */
+	@Bean
+	DeadLetterSeal deadLetterSeal(PiiMasker masker) {
+		return masker.deadLetterSeal();
+	}
+
 }

@@ -40,10 +40,13 @@ public final class PiiMasker {
 
 	private final OptionalInt developmentKey;
 
-	private PiiMasker(MaskingMode mode, Tokens tokens, OptionalInt developmentKey) {
+	private final DeadLetterSeal deadLetterSeal;
+
+	private PiiMasker(MaskingMode mode, Tokens tokens, OptionalInt developmentKey, DeadLetterSeal deadLetterSeal) {
 		this.mode = mode;
 		this.tokens = tokens;
 		this.developmentKey = developmentKey;
+		this.deadLetterSeal = deadLetterSeal;
 	}
 
 	/** A masker for the service: refuses unsafe keysets, and the development keyset unless allowed. */
@@ -78,7 +81,7 @@ public final class PiiMasker {
 			case REVERSIBLE -> new ReversibleTokens(keyset);
 			case IRREVERSIBLE -> new IrreversibleTokens(keyset);
 		};
-		return new PiiMasker(mode, tokens, developmentKey);
+		return new PiiMasker(mode, tokens, developmentKey, DeadLetterSeal.derive(keyset));
 	}
 
 	/**
@@ -92,6 +95,11 @@ public final class PiiMasker {
 			return null;
 		}
 		return ENCODER.encodeToString(this.tokens.make(field, canonical.getBytes(StandardCharsets.UTF_8)));
+	}
+
+	/** The seal of dead letters and redrives, derived from this masker's keyset (same key ids, same primary). */
+	public DeadLetterSeal deadLetterSeal() {
+		return this.deadLetterSeal;
 	}
 
 	public MaskingMode mode() {

@@ -31,6 +31,10 @@ public class LoginMetrics {
 
 	private final Counter givenUp;
 
+	private final Counter redriveAttributesIgnored;
+
+	private final Counter deadLetterBodiesOmitted;
+
 	private final Timer batch;
 
 	private final Timer lag;
@@ -57,6 +61,13 @@ public class LoginMetrics {
 		this.givenUp = Counter.builder("logins.batches.given_up")
 			.description("Batches still in progress after the longest processing time, whose visibility "
 					+ "was no longer extended")
+			.register(registry);
+		this.redriveAttributesIgnored = Counter.builder("logins.redrive.attributes.ignored")
+			.description("Messages whose redriven_from or source_sent_timestamp no valid redrive_seal vouched for "
+					+ "(stored under their own id and SentTimestamp)")
+			.register(registry);
+		this.deadLetterBodiesOmitted = Counter.builder("logins.dead_letter.bodies_omitted")
+			.description("Rejected messages too large to seal into one dead letter, dead-lettered without their body")
 			.register(registry);
 		this.batch = Timer.builder("logins.batch")
 			.description("Time from receiving a batch to committing its rows")
@@ -102,6 +113,14 @@ public class LoginMetrics {
 
 	public void batchGivenUp() {
 		this.givenUp.increment();
+	}
+
+	public void redriveAttributesIgnored(int messages) {
+		this.redriveAttributesIgnored.increment(messages);
+	}
+
+	public void deadLetterBodyOmitted() {
+		this.deadLetterBodiesOmitted.increment();
 	}
 
 	public void batch(Duration receiptToCommit) {

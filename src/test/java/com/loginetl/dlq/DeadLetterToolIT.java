@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import com.loginetl.masking.DeadLetterSeal;
+import com.loginetl.support.DeadLetterBodies;
 import com.loginetl.support.Scenario;
 import com.loginetl.support.SampleEvents;
 import com.loginetl.support.ServiceProcess;
@@ -34,6 +36,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code dlq stats} and {@code dlq redrive} on thousands of dead letters of mixed reasons, with
  * copies, a filter, a redrive killed midway and rerun, and the service storing what was redriven.
+ * The preloaded dead letters are plain, as the service wrote them before bodies were sealed: they
+ * are still counted and redriven, and redrive seals its attributes for them
+ * ({@link SealedDeadLettersIT} covers sealed ones).
  */
 class DeadLetterToolIT {
 
@@ -50,15 +55,18 @@ class DeadLetterToolIT {
 		// Room for a test machine under heavy load; the commands retry reads, not the test's claims.
 		scenario.environment().put("LOGINS_SQS_TIMEOUT", "15s");
 
-		// stats: counts by reason, copies, nothing printed of a body, nothing consumed
-		Run stats = runInProcess(scenario, "dlq", "stats");
+		// stats: counts by reason, copies, nothing printed of a body, nothing consumed, no keyset needed
+		Map<String, String> withoutKeyset = new HashMap<>(scenario.environment());
+		withoutKeyset.remove("LOGINS_MASKING_KEYSET");
+		Run stats = runInProcess(withoutKeyset, "dlq", "stats");
 		assertThat(stats.exit()).as(stats.toString()).isZero();
 		assertThat(stats.out()).containsPattern(FIXED + "\\s+700\\b")
 			.containsPattern("not_json\\s+650\\b")
 			.containsPattern("wrong_type:user_id\\s+650\\b")
 			.containsPattern("total\\s+2000\\b")
 			.contains("copies: 200 dead letters share their source_message_id with another (100 source messages)")
-			.contains("oldest: ");
+			.contains("oldest: ")
+			.containsPattern("plain \\(written before sealing\\)\\s+2000\\b");
 		assertThat(stats.out() + stats.err()).doesNotContain(PII_MARKER);
 		assertThat(queues.waiting(queues.deadLetterQueueUrl())).isEqualTo(2000);
 		assertThat(queues.inFlight(queues.deadLetterQueueUrl())).isZero();
@@ -96,20 +104,27 @@ class DeadLetterToolIT {
 		assertThat(queues.waiting(queues.deadLetterQueueUrl())).isEqualTo(1300);
 		assertThat(queues.inFlight(queues.deadLetterQueueUrl())).isZero();
 
-		// What reached the source queue: bodies unchanged, redriven_from naming the original.
+		// What reached the source queue: bodies unchanged, redriven_from naming the original, and a
+		// redrive_seal vouching for it and for the original's send time over the body.
 		List<Message> sent = peek(queues, queues.queueUrl());
-		assertThat(sent).allSatisfy((message) -> assertThat(preloaded.bodies().get(
-				message.messageAttributes().get("redriven_from").stringValue())).isEqualTo(message.body()));
+		DeadLetterSeal seal = DeadLetterBodies.seal(scenario.environment().get("LOGINS_MASKING_KEYSET"));
+		assertThat(sent).allSatisfy((message) -> {
+			String original = message.messageAttributes().get("redriven_from").stringValue();
+			assertThat(preloaded.bodies().get(original)).isEqualTo(message.body());
+			assertThat(seal.verifiesRedrive(original, message.messageAttributes().get("source_sent_timestamp").stringValue(),
+					message.body(), message.messageAttributes().get("redrive_seal").stringValue())).isTrue();
+		});
 		Set<String> originals = new HashSet<>();
 		sent.forEach((message) -> originals.add(message.messageAttributes().get("redriven_from").stringValue()));
 		assertThat(originals).isEqualTo(preloaded.fixedOriginals());
 
 		// The service makes one row of each original: a second send (from the kill, or this one sent
-		// by hand as a crash between a send and its delete would leave) is a duplicate.
-		String doubled = preloaded.fixedOriginals().iterator().next();
+		// by hand, a copy of one redrive sent, as a crash between a send and its delete would leave)
+		// is a duplicate.
+		Message doubled = sent.get(0);
 		queues.sqs().client().sendMessage((request) -> request.queueUrl(queues.queueUrl())
-			.messageBody(preloaded.bodies().get(doubled))
-			.messageAttributes(Map.of("redriven_from", text(doubled))));
+			.messageBody(doubled.body())
+			.messageAttributes(doubled.messageAttributes()));
 		JdbcClient database = JdbcClient.create(new DriverManagerDataSource(scenario.database().url(),
 				scenario.database().username(), scenario.database().password()));
 		// Not waiting for readiness: what counts is the rows, and a loaded machine starts slowly.
@@ -227,13 +242,18 @@ class DeadLetterToolIT {
 
 	/** The command in this JVM, with the scenario's environment as the process environment. */
 	private static Run runInProcess(Scenario scenario, String... args) {
+		return runInProcess(scenario.environment(), args);
+	}
+
+	/** The command in this JVM, with this process environment. */
+	private static Run runInProcess(Map<String, String> processEnvironment, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources()
 			.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
 					new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-							new HashMap<>(scenario.environment())));
+							new HashMap<>(processEnvironment)));
 		int exit = DeadLetterTool.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8), environment);
 		return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

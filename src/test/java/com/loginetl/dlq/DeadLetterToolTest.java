@@ -33,6 +33,15 @@ class DeadLetterToolTest {
 	}
 
 	@Test
+	void showTakesReasonsAndALimitButNoDryRun() {
+		DeadLetterTool.Options options = DeadLetterTool.Options.parse(List.of("show", "--reason", "not_json", "--limit=5"));
+		assertThat(options.command()).isEqualTo("show");
+		assertThat(options.filter().patterns()).containsExactly("not_json");
+		assertThat(options.limit()).isEqualTo(5);
+		assertThatIllegalArgumentException().isThrownBy(() -> DeadLetterTool.Options.parse(List.of("show", "--dry-run")));
+	}
+
+	@Test
 	void aReasonEndingInAStarIsAPrefixOtherwiseExact() {
 		ReasonFilter filter = new ReasonFilter(List.of("database_rejected:*", "not_json"));
 		assertThat(filter.matches("database_rejected:23514")).isTrue();

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.loginetl.masking.DeadLetterSeal;
+import com.loginetl.support.DeadLetterBodies;
 import com.loginetl.support.LoginEtlIntegrationTest;
 import com.loginetl.support.SampleEvents;
 import com.loginetl.support.TestQueues;
@@ -42,6 +44,9 @@ class LoginBatchProcessorIT {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	DeadLetterSeal seal;
 
 	@Test
 	void aRedeliveredMessageAddsNoRowAndIsCountedAsDuplicate() {
@@ -88,15 +93,15 @@ class LoginBatchProcessorIT {
 
 	/**
 	 * A dead letter carries its original's SentTimestamp, and {@code dlq redrive} passes it on with
-	 * {@code redriven_from}: however many copies are sent back, on whatever days, their key is the
-	 * original's id and the original's date, so they make one row.
+	 * {@code redriven_from} under a {@code redrive_seal}: however many copies are sent back, on
+	 * whatever days, their key is the original's id and the original's date, so they make one row.
 	 */
 	@Test
 	void redrivenCopiesOnLaterDaysMakeOneRowDatedByTheOriginal() {
 		this.jdbc.sql("CREATE TABLE IF NOT EXISTS user_logins_2022_03 PARTITION OF user_logins "
 				+ "FOR VALUES FROM ('2022-03-01') TO ('2022-04-01')").update();
 		String user = "redriven-" + UUID.randomUUID();
-		String original = "original-" + user;
+		String original = UUID.randomUUID().toString();
 		Instant originalSent = Instant.parse("2022-03-14T23:59:00Z");
 		// A body the reader refuses first is dead-lettered with the original's id and SentTimestamp.
 		this.processor.process(List.of(message(original, "{\"user_id\": null}", originalSent, originalSent)));
@@ -111,8 +116,8 @@ class LoginBatchProcessorIT {
 		double duplicatesBefore = this.meters.counter("logins.duplicates").count();
 		for (String resent : List.of("2022-03-20T10:00:00Z", "2022-04-02T08:00:00Z")) {
 			Instant at = Instant.parse(resent);
-			assertThat(this.processor.process(List.of(redriven("copy-" + resent + "-" + user, original, originalSent,
-					body, at)))).hasSize(1);
+			assertThat(this.processor.process(List.of(redriven(this.seal, "copy-" + resent + "-" + user, original,
+					originalSent, body, at)))).hasSize(1);
 		}
 
 		assertThat(this.jdbc.sql("SELECT sqs_message_id || ' ' || create_date FROM user_logins WHERE user_id = ?")
@@ -147,7 +152,7 @@ class LoginBatchProcessorIT {
 			assertThat(deadLetters).singleElement().satisfies((dead) -> {
 				assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo("database_rejected:23514");
 				assertThat(dead.messageAttributes().get("source_message_id").stringValue()).isEqualTo("poison-" + user);
-				assertThat(dead.body()).isEqualTo(batch.get(2).getPayload());
+				assertThat(DeadLetterBodies.open(this.seal, dead)).isEqualTo(batch.get(2).getPayload());
 			});
 		}
 		finally {
@@ -197,12 +202,17 @@ class LoginBatchProcessorIT {
 		return message(id, body, sent, Instant.now());
 	}
 
-	/** A message as {@code dlq redrive} sends it back: a new id, the original's id and SentTimestamp. */
-	private static org.springframework.messaging.Message<String> redriven(String id, String original,
-			Instant originalSent, String body, Instant sent) {
+	/**
+	 * A message as {@code dlq redrive} sends it back: a new id, the original's id and SentTimestamp,
+	 * and the seal that vouches for them.
+	 */
+	private static org.springframework.messaging.Message<String> redriven(DeadLetterSeal seal, String id,
+			String original, Instant originalSent, String body, Instant sent) {
+		String originalTimestamp = Long.toString(originalSent.toEpochMilli());
 		return MessageBuilder.fromMessage(message(id, body, sent, sent))
 			.setHeader(DeadLetterAttributes.REDRIVEN_FROM, original)
-			.setHeader(DeadLetterAttributes.SOURCE_SENT_TIMESTAMP, Long.toString(originalSent.toEpochMilli()))
+			.setHeader(DeadLetterAttributes.SOURCE_SENT_TIMESTAMP, originalTimestamp)
+			.setHeader(DeadLetterAttributes.REDRIVE_SEAL, seal.sealRedrive(original, originalTimestamp, body))
 			.build();
 	}
 

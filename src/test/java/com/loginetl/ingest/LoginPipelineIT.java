@@ -12,7 +12,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import com.loginetl.masking.DeadLetterSeal;
 import com.loginetl.masking.PiiMasker;
+import com.loginetl.support.DeadLetterBodies;
 import com.loginetl.support.LoginEtlIntegrationTest;
 import com.loginetl.support.SampleEvents;
 import com.loginetl.support.TestQueues;
@@ -42,6 +44,9 @@ class LoginPipelineIT {
 	@Autowired
 	PiiMasker masker;
 
+	@Autowired
+	DeadLetterSeal seal;
+
 	@Test
 	void theTakeHomeSampleBecomes99RowsAndOneDeadLetter() {
 		List<String> bodies = SampleEvents.takeHome();
@@ -55,7 +60,7 @@ class LoginPipelineIT {
 		int bad = bodies.indexOf("{\"foo\": \"oops_wrong_msg_type\", \"bar\": \"123\"}");
 		assertThat(rows).doesNotContainKey(ids.get(bad));
 		assertThat(deadLetters).singleElement().satisfies((dead) -> {
-			assertThat(dead.body()).isEqualTo(bodies.get(bad));
+			assertThat(DeadLetterBodies.open(this.seal, dead)).isEqualTo(bodies.get(bad));
 			assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo("missing_user_id");
 			assertThat(dead.messageAttributes().get("source_message_id").stringValue()).isEqualTo(ids.get(bad));
 		});
@@ -94,7 +99,7 @@ class LoginPipelineIT {
 	}
 
 	@Test
-	void everyInvalidMessageReachesTheDeadLetterQueueUnchangedWithItsReason() {
+	void everyInvalidMessageReachesTheDeadLetterQueueSealedWithItsReason() {
 		Map<String, String> reasonsByBody = new LinkedHashMap<>();
 		reasonsByBody.put("{\"foo\": \"oops_wrong_msg_type\", \"bar\": \"123\"}", "missing_user_id");
 		reasonsByBody.put("{\"user_id\": \"u\", \"ip\": \"10.9.8.7\"", "not_json");
@@ -111,9 +116,9 @@ class LoginPipelineIT {
 
 		assertThat(deadLetters).hasSize(reasonsByBody.size()).allSatisfy((dead) -> {
 			String sourceId = dead.messageAttributes().get("source_message_id").stringValue();
-			assertThat(dead.body()).isEqualTo(bodiesById.get(sourceId));
-			assertThat(dead.messageAttributes().get("reason").stringValue())
-				.isEqualTo(reasonsByBody.get(dead.body()));
+			String body = DeadLetterBodies.open(this.seal, dead);
+			assertThat(body).isEqualTo(bodiesById.get(sourceId));
+			assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo(reasonsByBody.get(body));
 		});
 		assertThat(this.jdbc.sql("SELECT count(*) FROM user_logins WHERE sqs_message_id IN (:ids)")
 			.param("ids", bodiesById.keySet())

@@ -15,6 +15,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
+import com.loginetl.support.DeadLetterBodies;
 import com.loginetl.support.LoginEtlIntegrationTest;
 import com.loginetl.support.SampleEvents;
 import com.loginetl.support.TestQueues;
@@ -53,9 +54,8 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * Searched: every log event (message, MDC, key-value pairs, and the whole chain of exceptions with
  * their messages), the captured stdout and stderr, the names, tags and descriptions of all meters,
- * the Prometheus scrape, the health and info endpoints, the attributes of the dead letters, and
- * every column of the stored rows. Not searched: the bodies of dead letters, which are the
- * rejected messages unchanged by contract.
+ * the Prometheus scrape, the health and info endpoints, the attributes and the bodies of the dead
+ * letters (sealed: the key holder's {@code dlq show} opens them), and every column of the stored rows.
  */
 @LoginEtlIntegrationTest
 @TestPropertySource(properties = { "logging.level.root=DEBUG", "logging.level.com.loginetl=DEBUG",
@@ -106,6 +106,9 @@ class NoPiiLeaksIT {
 
 	@Autowired
 	MeterRegistry meters;
+
+	@Autowired
+	DeadLetterSeal seal;
 
 	@LocalManagementPort
 	int port;
@@ -163,7 +166,10 @@ class NoPiiLeaksIT {
 				.single() == valid.size());
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.queues.sourceDepth() == 0);
 
-		// The hostile path really ran, with DEBUG logging really on.
+		// The hostile path really ran, with DEBUG logging really on, and the dead letters hold the
+		// rejected messages for whoever holds the key.
+		assertThat(deadLetters).extracting((dead) -> DeadLetterBodies.open(this.seal, dead))
+			.containsExactlyInAnyOrderElementsOf(expectedReasons.keySet());
 		assertThat(deadLetters).extracting((dead) -> dead.messageAttributes().get("reason").stringValue())
 			.containsExactlyInAnyOrderElementsOf(expectedReasons.values());
 		assertThat(this.events.text()).contains("DEBUG com.loginetl.")
@@ -180,6 +186,7 @@ class NoPiiLeaksIT {
 		emitted.put("/actuator/health/liveness", get("/actuator/health/liveness"));
 		emitted.put("/actuator/info", get("/actuator/info"));
 		emitted.put("dead-letter attributes", attributes(deadLetters));
+		emitted.put("dead-letter bodies", deadLetters.stream().map(Message::body).toList().toString());
 		emitted.put("stored rows", this.jdbc.sql("SELECT * FROM user_logins").query().listOfRows().toString());
 
 		for (Map.Entry<String, String> place : emitted.entrySet()) {

@@ -25,13 +25,13 @@ public record Scenario(JdbcTarget database, TestQueues queues, Workload workload
 	public static Scenario create(String name, Map<QueueAttributeName, String> queueAttributes) {
 		JdbcTarget database = TestPostgres.instance().newDatabase();
 		TestQueues queues = TestQueues.create(name, queueAttributes);
-		Map<String, String> environment = new HashMap<>(
-				ServiceProcess.environment(queues, database, Keysets.generate()));
+		String keyset = Keysets.generate();
+		Map<String, String> environment = new HashMap<>(ServiceProcess.environment(queues, database, keyset));
 		environment.put("LOGINS_LISTENER_VISIBILITY_TIMEOUT", "3s");
 		// The first SQS call at start-up (the dead-letter queue check) loads and starts the whole
 		// SDK client; on a shared machine under load that has taken longer than the default 5 s.
 		environment.put("LOGINS_SQS_TIMEOUT", "15s");
-		return new Scenario(database, queues, new Workload(queues, database), environment);
+		return new Scenario(database, queues, new Workload(queues, database, keyset), environment);
 	}
 
 	/** Starts the service (heap capped at 256 MiB unless {@code jvmOptions} say otherwise) and waits until it is ready. */

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import software.amazon.awssdk.services.sqs.model.Message;
 
+import com.loginetl.masking.DeadLetterSeal;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -52,8 +53,12 @@ public final class Workload {
 
 	private int sequence;
 
-	public Workload(TestQueues queues, JdbcTarget database) {
+	private final DeadLetterSeal seal;
+
+	/** @param keyset the masking keyset the service runs with, from which its dead letters are sealed */
+	public Workload(TestQueues queues, JdbcTarget database, String keyset) {
 		this.queues = queues;
+		this.seal = DeadLetterBodies.seal(keyset);
 		this.database = JdbcClient
 			.create(new DriverManagerDataSource(database.url(), database.username(), database.password()));
 	}
@@ -183,7 +188,7 @@ public final class Workload {
 		assertThat(bySource.keySet()).as("source_message_id of the dead letters").isEqualTo(this.reasonsOfInvalid.keySet());
 		bySource.forEach((id, copies) -> assertThat(copies).as("dead letters of %s", id).allSatisfy((dead) -> {
 			assertThat(dead.messageAttributes().get("reason").stringValue()).isEqualTo(this.reasonsOfInvalid.get(id));
-			assertThat(dead.body()).isEqualTo(this.bodiesOfInvalid.get(id));
+			assertThat(DeadLetterBodies.open(this.seal, dead)).isEqualTo(this.bodiesOfInvalid.get(id));
 		}));
 		return bySource;
 	}
