@@ -18,7 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * The connection limits are pgjdbc settings ({@code connectTimeout}, {@code loginTimeout},
  * {@code socketTimeout}, {@code tcpKeepAlive}); the session limits are PostgreSQL settings sent
  * with each new connection of the pool. Migrations run on a connection of their own without them
- * (see {@link MigrationConnection}).
+ * (see {@link SchemaOwner}).
  *
  * @param retry the probe's backoff while the database is unavailable
  * @param connectTimeout longest wait for the TCP connection to the server
