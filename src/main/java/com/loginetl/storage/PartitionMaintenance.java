@@ -110,7 +110,8 @@ public class PartitionMaintenance implements SmartLifecycle {
 		this(owner.dataSource(), properties, registry);
 	}
 
-	PartitionMaintenance(DataSource dataSource, PartitionProperties properties, MeterRegistry registry) {
+	/** On connections of {@code dataSource}, whose role must own the table (tests, benchmarks). */
+	public PartitionMaintenance(DataSource dataSource, PartitionProperties properties, MeterRegistry registry) {
 		this.dataSource = dataSource;
 		this.properties = properties;
 		Gauge.builder("logins.partitions.ahead", this, (self) -> self.monthsAhead)
