@@ -175,7 +175,7 @@ final class DatabaseLoginCheck {
 		}
 		if (message.contains("could not be verified by hostnameverifier")) {
 			return new StartupCheckException("The database server's certificate does not name the host '"
-					+ target.hosts() + "' that " + Setting.DATASOURCE_URL + " connects to (TLS mode " + mode + ").",
+					+ target.hosts() + "' that " + Setting.DATASOURCE_URL + " connects to. The TLS mode is " + mode + ".",
 					"Write the host in " + Setting.DATASOURCE_URL + " as the certificate names it (for Amazon RDS, "
 							+ "the instance's endpoint, not an IP address or an alias)." + doNotLower,
 					ex);
@@ -193,8 +193,8 @@ final class DatabaseLoginCheck {
 				.map((file) -> "the CA bundle " + file + ", named by " + Setting.SSL_ROOT_CERT + ",")
 				.orElse("the CA bundle pgjdbc looked for (" + Setting.SSL_ROOT_CERT + " is not set)");
 			return new StartupCheckException("The database server at " + target.server()
-					+ " presented a certificate that " + bundle + " does not vouch for (TLS mode " + mode + "): "
-					+ rootMessage(ex) + ".",
+					+ " presented a certificate that " + bundle + " does not vouch for: " + rootMessage(ex)
+					+ ". The TLS mode is " + mode + ".",
 					"Set " + Setting.SSL_ROOT_CERT + " to the PEM file of the CA that signed the server's certificate "
 							+ "(for Amazon RDS, global-bundle.pem; docs/database-security.md)." + doNotLower,
 					ex);

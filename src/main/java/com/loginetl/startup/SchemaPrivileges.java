@@ -111,7 +111,7 @@ final class SchemaPrivileges {
 			if (!missing.isEmpty()) {
 				throw new StartupCheckException("The database user '" + ingest.username() + "', named by "
 						+ ingest.userSetting() + ", lacks " + String.join(" and ", missing) + " on " + TABLE + where
-						+ ": the service writes every row as this user, and reads back which were new.",
+						+ ": the service writes every row as this user, and reads back which were new (the conflict target and RETURNING need SELECT).",
 						"Grant them, as the owner of " + TABLE + ": GRANT SELECT, INSERT ON " + TABLE + " TO "
 								+ ingest.username() + "; (" + DOCS + ").",
 						null);

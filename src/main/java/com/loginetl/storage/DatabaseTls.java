@@ -64,18 +64,18 @@ public final class DatabaseTls {
 	 */
 	public String describeMode(String url) {
 		if (mode().isPresent()) {
-			return "'" + mode().get().value() + "' (logins.database.ssl-mode, LOGINS_DATABASE_SSL_MODE)";
+			return "'" + mode().get().value() + "', set by logins.database.ssl-mode (LOGINS_DATABASE_SSL_MODE)";
 		}
 		int query = (url != null) ? url.indexOf('?') : -1;
 		if (query >= 0) {
 			for (String parameter : url.substring(query + 1).split("&")) {
 				String[] pair = parameter.split("=", 2);
 				if (pair[0].equals(SSL_MODE) && pair.length == 2) {
-					return "'" + pair[1] + "' (sslmode in the JDBC URL)";
+					return "'" + pair[1] + "', set by sslmode in spring.datasource.url (SPRING_DATASOURCE_URL)";
 				}
 			}
 		}
-		return "'prefer' (pgjdbc's default: logins.database.ssl-mode is not set)";
+		return "'prefer', pgjdbc's default, since logins.database.ssl-mode (LOGINS_DATABASE_SSL_MODE) is not set";
 	}
 
 }

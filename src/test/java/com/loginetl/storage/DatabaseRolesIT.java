@@ -86,20 +86,28 @@ class DatabaseRolesIT {
 		}
 	}
 
-	/** Why the ingest role needs SELECT: the insert's RETURNING reads what it wrote. */
+	/**
+	 * Why the ingest role needs SELECT: the insert's conflict target and its RETURNING read the
+	 * table. The identity column's sequence needs no grant of its own.
+	 */
 	@Test
-	void theInsertsReturningNeedsSelectAndTheIdentityNeedsNoGrant() throws Exception {
+	void theInsertsConflictTargetAndReturningNeedSelectAndTheIdentityNeedsNoGrant() throws Exception {
 		JdbcTarget database = TestPostgres.instance().newDatabase();
 		database.migrate();
 		DatabaseRoles roles = DatabaseRoles.create(database);
 		execute(database, "GRANT INSERT ON user_logins TO " + roles.ingest().username());
-		String insert = "INSERT INTO user_logins (sqs_message_id, user_id, create_date) VALUES ('m-1', 'u', current_date)"
-				+ " ON CONFLICT (sqs_message_id, create_date) DO NOTHING";
+		String insert = "INSERT INTO user_logins (sqs_message_id, user_id, create_date) VALUES ('m-1', 'u', current_date)";
 
 		execute(roles.ingest(), insert);
-		assertThatThrownBy(() -> execute(roles.ingest(), insert + " RETURNING sqs_message_id"))
-			.isInstanceOfSatisfying(SQLException.class,
-					(ex) -> assertThat(ex.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
+		for (String needsSelect : List.of(insert + " ON CONFLICT (sqs_message_id, create_date) DO NOTHING",
+				insert + " RETURNING sqs_message_id")) {
+			assertThatThrownBy(() -> execute(roles.ingest(), needsSelect)).as(needsSelect)
+				.isInstanceOfSatisfying(SQLException.class,
+						(ex) -> assertThat(ex.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
+		}
+		execute(database, "GRANT SELECT ON user_logins TO " + roles.ingest().username());
+		execute(roles.ingest(), insert.replace("m-1", "m-2")
+				+ " ON CONFLICT (sqs_message_id, create_date) DO NOTHING RETURNING sqs_message_id");
 	}
 
 	@Test

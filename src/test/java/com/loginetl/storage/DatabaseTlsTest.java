@@ -20,7 +20,7 @@ class DatabaseTlsTest {
 
 		assertThat(tls.jdbcUrl(URL)).isEqualTo("jdbc:postgresql://db:5432/logins?ApplicationName=x");
 		assertThat(properties).containsEntry("sslmode", "verify-full").containsEntry("sslrootcert", "/etc/ca.pem");
-		assertThat(tls.describeMode(URL)).startsWith("'verify-full' (logins.database.ssl-mode");
+		assertThat(tls.describeMode(URL)).isEqualTo("'verify-full', set by logins.database.ssl-mode (LOGINS_DATABASE_SSL_MODE)");
 	}
 
 	@Test
@@ -31,8 +31,8 @@ class DatabaseTlsTest {
 
 		assertThat(tls.jdbcUrl(URL)).isEqualTo(URL);
 		assertThat(properties).isEmpty();
-		assertThat(tls.describeMode(URL)).isEqualTo("'disable' (sslmode in the JDBC URL)");
-		assertThat(tls.describeMode("jdbc:postgresql://db/logins")).startsWith("'prefer' (pgjdbc's default");
+		assertThat(tls.describeMode(URL)).isEqualTo("'disable', set by sslmode in spring.datasource.url (SPRING_DATASOURCE_URL)");
+		assertThat(tls.describeMode("jdbc:postgresql://db/logins")).startsWith("'prefer', pgjdbc's default");
 	}
 
 	@Test

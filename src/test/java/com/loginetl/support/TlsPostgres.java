@@ -6,6 +6,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.UUID;
 
@@ -71,7 +73,10 @@ public final class TlsPostgres implements AutoCloseable {
 			Path caFile = write(directory.resolve("ca.pem"), ca);
 			Path otherCaFile = write(directory.resolve("other-ca.pem"), otherCa);
 			Path certFile = write(directory.resolve("server.crt"), serverCertificate);
-			Path keyFile = write(directory.resolve("server.key"), serverKeys.getPrivate());
+			Path keyFile = Files.writeString(directory.resolve("server.key"), "-----BEGIN PRIVATE KEY-----\n"
+					+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+						.encodeToString(serverKeys.getPrivate().getEncoded())
+					+ "\n-----END PRIVATE KEY-----\n");
 			// PostgreSQL refuses a key file that others may read.
 			Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
 			File serverLog = Files.createTempFile("login-etl-postgres-tls-", ".log").toFile();
@@ -80,6 +85,7 @@ public final class TlsPostgres implements AutoCloseable {
 				.setServerConfig("ssl", "on")
 				.setServerConfig("ssl_cert_file", certFile.toString())
 				.setServerConfig("ssl_key_file", keyFile.toString())
+				.setPGStartupWait(Duration.ofSeconds(60))
 				.setOutputRedirector(Redirect.appendTo(serverLog))
 				.setErrorRedirector(Redirect.appendTo(serverLog))
 				.start();
@@ -126,8 +132,8 @@ public final class TlsPostgres implements AutoCloseable {
 	}
 
 	private static KeyPair keyPair() throws GeneralSecurityException {
-		KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-		generator.initialize(256);
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
 		return generator.generateKeyPair();
 	}
 
@@ -152,7 +158,7 @@ public final class TlsPostgres implements AutoCloseable {
 					new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
 		}
 		return new JcaX509CertificateConverter()
-			.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+			.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
 	}
 
 	private static Path write(Path file, Object pemObject) throws IOException {
