@@ -121,6 +121,7 @@ class DatabaseTlsIT {
 
 		assertThat(report).contains("The CA bundle " + missing
 				+ ", named by logins.database.ssl-root-cert (LOGINS_DATABASE_SSL_ROOT_CERT), does not exist.");
+		assertShort(report);
 	}
 
 	@Test
