@@ -42,8 +42,10 @@ public final class SchemaOwner {
 		if (flywayUser == null || flywayUser.isBlank()) {
 			return new SchemaOwner(url, driverClassName, pool.username(), pool.password(), false, driverProperties);
 		}
-		return new SchemaOwner(url, driverClassName, flywayUser, flywayPassword, !flywayUser.equals(pool.username()),
-				driverProperties);
+		boolean separate = !flywayUser.equals(pool.username());
+		// The pool's own user named again needs its password said only once.
+		String password = (flywayPassword != null || separate) ? flywayPassword : pool.password();
+		return new SchemaOwner(url, driverClassName, flywayUser, password, separate, driverProperties);
 	}
 
 	/** The owner's user name. */
