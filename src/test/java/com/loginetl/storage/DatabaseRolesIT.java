@@ -111,7 +111,7 @@ class DatabaseRolesIT {
 	}
 
 	@Test
-	void anOwnerThatDoesNotOwnTheTableStopsStartUp() {
+	void anOwnerThatDoesNotOwnTheTableStopsStartUpUntilTheDocumentedHandOver() {
 		Scenario scenario = Scenario.create("db-roles-owner");
 		scenario.database().migrate();
 		DatabaseRoles roles = DatabaseRoles.create(scenario.database());
@@ -125,6 +125,13 @@ class DatabaseRolesIT {
 						+ "user_logins and ",
 				"(owned by '" + scenario.database().username() + "')",
 				"ALTER TABLE user_logins OWNER TO " + owner, "docs/database-security.md");
+
+		// The hand-over the report points to: then the same service starts.
+		roles.handOverExistingDatabase(scenario.database());
+		try (ServiceProcess service = scenario.startService()) {
+			scenario.workload().send(5, 0);
+			scenario.workload().assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(60));
+		}
 	}
 
 	@Test

@@ -64,10 +64,41 @@ public record DatabaseRoles(JdbcTarget owner, JdbcTarget ingest) {
 				this.owner.password());
 	}
 
+	/**
+	 * Hands the tables of a database one login migrated to the owner role, as "An existing
+	 * database" in docs/database-security.md does: its query's statements (psql's {@code \gexec}),
+	 * then the grant.
+	 */
+	public void handOverExistingDatabase(JdbcTarget admin) {
+		String[] parts = documentedStatements("### An existing database").replace("login_owner", this.owner.username())
+			.replace("login_ingest", this.ingest.username())
+			.split("\\gexec");
+		try (Connection connection = DriverManager.getConnection(admin.url(), admin.username(), admin.password());
+				Statement statement = connection.createStatement()) {
+			List<String> generated = new java.util.ArrayList<>();
+			try (java.sql.ResultSet result = statement.executeQuery(parts[0])) {
+				while (result.next()) {
+					generated.add(result.getString(1));
+				}
+			}
+			for (String each : generated) {
+				statement.execute(each);
+			}
+			statement.execute(parts[1].strip());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("The hand-over of " + DOCS + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
 	private static String documentedStatements() {
+		return documentedStatements("## Two roles");
+	}
+
+	private static String documentedStatements(String heading) {
 		try {
 			String docs = Files.readString(DOCS);
-			int section = docs.indexOf("## Two roles");
+			int section = docs.indexOf(heading);
 			int start = docs.indexOf("```sql\n", section) + "```sql\n".length();
 			return docs.substring(start, docs.indexOf("```", start));
 		}
