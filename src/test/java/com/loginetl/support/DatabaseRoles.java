@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * The service's two database roles, made in a test database by the statements
@@ -72,7 +73,7 @@ public record DatabaseRoles(JdbcTarget owner, JdbcTarget ingest) {
 	public void handOverExistingDatabase(JdbcTarget admin) {
 		String[] parts = documentedStatements("### An existing database").replace("login_owner", this.owner.username())
 			.replace("login_ingest", this.ingest.username())
-			.split("\\gexec");
+			.split(Pattern.quote("\\gexec"));
 		try (Connection connection = DriverManager.getConnection(admin.url(), admin.username(), admin.password());
 				Statement statement = connection.createStatement()) {
 			List<String> generated = new java.util.ArrayList<>();
