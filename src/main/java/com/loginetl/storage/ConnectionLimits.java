@@ -38,12 +38,16 @@ class ConnectionLimits implements BeanPostProcessor {
 	static String sessionOptions(StorageProperties limits) {
 		String options = "-c statement_timeout=" + limits.statementTimeout().toMillis() + " -c lock_timeout="
 				+ limits.lockTimeout().toMillis() + " -c idle_in_transaction_session_timeout="
-				+ limits.idleInTransactionTimeout().toMillis() + " -c tcp_keepalives_idle="
-				+ limits.serverTcpKeepalivesIdle().toSeconds() + " -c tcp_keepalives_interval="
-				+ limits.serverTcpKeepalivesInterval().toSeconds() + " -c tcp_keepalives_count="
-				+ limits.serverTcpKeepalivesCount();
+				+ limits.idleInTransactionTimeout().toMillis() + " " + serverKeepalives(limits);
 		return limits.idleSessionTimeout().isZero() ? options
 				: options + " -c idle_session_timeout=" + limits.idleSessionTimeout().toMillis();
+	}
+
+	/** The server's keepalive probes, also on the schema owner's connections, which have no other limit. */
+	static String serverKeepalives(StorageProperties limits) {
+		return "-c tcp_keepalives_idle=" + limits.serverTcpKeepalivesIdle().toSeconds() + " -c tcp_keepalives_interval="
+				+ limits.serverTcpKeepalivesInterval().toSeconds() + " -c tcp_keepalives_count="
+				+ limits.serverTcpKeepalivesCount();
 	}
 
 }

@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * inserts and reads rows. It is {@code spring.flyway.user} with {@code spring.flyway.password};
  * unset, the pool's own login does both jobs (a laptop).
  * <p>
- * Its connections carry the TLS settings and the connect and login timeouts, but not the pool's
- * socket or statement timeouts: a migration (an index built over a large table) or a month's rows
+ * Its connections carry the TLS settings, the connect and login timeouts and the server's keepalive
+ * probes, but not the pool's socket, statement or idle session timeouts: a migration (an index built over a large table) or a month's rows
  * moved out of DEFAULT must not be cut off by limits meant for a batch insert.
  */
 public final class SchemaOwner {

@@ -26,6 +26,7 @@ class StorageConfiguration {
 		driverProperties.setProperty("connectTimeout", Long.toString(limits.connectTimeout().toSeconds()));
 		driverProperties.setProperty("loginTimeout", Long.toString(limits.loginTimeout().toSeconds()));
 		driverProperties.setProperty("tcpKeepAlive", Boolean.toString(limits.tcpKeepAlive()));
+		driverProperties.setProperty("options", ConnectionLimits.serverKeepalives(limits));
 		tls.applyTo(driverProperties);
 		return SchemaOwner.of(tls.jdbcUrl(service.getJdbcUrl()), service.getDriverClassName(),
 				new SchemaOwner.Login(service.getUsername(), service.getPassword()),

@@ -44,6 +44,8 @@ class LoginsPropertyFailureAnalyzerTest {
 			logins.database.ssl-mode                | verify | not a valid SslMode
 			logins.database.server-tcp-keepalives-idle | 0s | must be longer than or equal to 1 second
 			logins.database.server-tcp-keepalives-count | 0 | must be greater than or equal to 1
+			logins.database.server-tcp-keepalives-interval | often | not a valid Duration
+			logins.database.idle-session-timeout    | soon  | not a valid Duration
 			logins.masking.allow-development-keyset | maybe | not a valid boolean
 			""")
 	void anInvalidValueIsReportedByItsDocumentedNames(String property, String value, String reason) {
