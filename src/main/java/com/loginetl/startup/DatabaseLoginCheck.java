@@ -46,8 +46,9 @@ final class DatabaseLoginCheck {
 	void check() {
 		checkRootCert();
 		SchemaPrivileges.Role ingest = SchemaPrivileges.Role.ingest(username());
-		SchemaPrivileges.Role ownerRole = this.owner.separate()
-				? SchemaPrivileges.Role.owner(this.owner.username()) : ingest.asOwner();
+		// Without spring.flyway.user, the pool's login is the owner too.
+		SchemaPrivileges.Role ownerRole = this.owner.separate() ? SchemaPrivileges.Role.owner(this.owner.username())
+				: ingest;
 		JdbcUrl target = JdbcUrl.parse(url(), username());
 		// Opening the connection is the check: the server has accepted TLS, the login and the database.
 		try (Connection connection = open()) {

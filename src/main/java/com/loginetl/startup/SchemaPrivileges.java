@@ -132,11 +132,6 @@ final class SchemaPrivileges {
 			return new Role(username, Setting.FLYWAY_USER, Setting.FLYWAY_PASSWORD);
 		}
 
-		/** The pool's login doing the owner's job too ({@code spring.flyway.user} unset). */
-		Role asOwner() {
-			return this;
-		}
-
 	}
 
 }
