@@ -120,6 +120,41 @@ final class SchemaPrivileges {
 	}
 
 	/**
+	 * What the connection's role may do beyond an ingest role's job: with a schema owner of its
+	 * own, each of these lets the role that inserts rows change the schema or the rows stored.
+	 * @return phrases such as "is a superuser"; empty when the role has only its own rights
+	 */
+	static List<String> beyondIngest(Connection connection) throws SQLException {
+		List<String> beyond = new ArrayList<>();
+		try (PreparedStatement statement = connection.prepareStatement("""
+				SELECT r.rolsuper,
+				       has_schema_privilege(coalesce(current_schema(), 'public'), 'CREATE'),
+				       coalesce(pg_has_role(current_user, c.relowner, 'USAGE'), false),
+				       coalesce(has_table_privilege(c.oid, 'UPDATE') OR has_table_privilege(c.oid, 'DELETE')
+				                OR has_table_privilege(c.oid, 'TRUNCATE'), false),
+				       coalesce(current_schema(), 'public')
+				FROM pg_roles r LEFT JOIN pg_class c ON c.oid = to_regclass('user_logins')
+				WHERE r.rolname = current_user
+				"""); ResultSet result = statement.executeQuery()) {
+			if (result.next()) {
+				if (result.getBoolean(1)) {
+					beyond.add("is a superuser");
+				}
+				if (result.getBoolean(2)) {
+					beyond.add("may create tables in schema " + result.getString(5));
+				}
+				if (result.getBoolean(3)) {
+					beyond.add("owns " + TABLE);
+				}
+				if (result.getBoolean(4)) {
+					beyond.add("may UPDATE, DELETE or TRUNCATE " + TABLE);
+				}
+			}
+		}
+		return beyond;
+	}
+
+	/**
 	 * A database role and the settings that name it and its password.
 	 */
 	record Role(String username, Setting userSetting, Setting passwordSetting) {

@@ -31,8 +31,8 @@ class StartupConfiguration {
 	}
 
 	@Bean(INGEST_GRANTS)
-	IngestGrantsCheck ingestGrantsCheck(DataSource dataSource) {
-		return new IngestGrantsCheck(dataSource);
+	IngestGrantsCheck ingestGrantsCheck(DataSource dataSource, SchemaOwner owner) {
+		return new IngestGrantsCheck(dataSource, owner);
 	}
 
 	/** Flyway migrates only after the checks passed. */

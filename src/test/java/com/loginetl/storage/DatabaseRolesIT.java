@@ -83,6 +83,8 @@ class DatabaseRolesIT {
 							(ex) -> assertThat(ex.getSQLState()).isEqualTo(INSUFFICIENT_PRIVILEGE));
 			}
 			assertThat(scenario.workload().rows()).isEqualTo(20);
+			assertThat(service.output()).as("the documented ingest role has only its own rights")
+				.doesNotContain("could change the schema");
 		}
 	}
 
