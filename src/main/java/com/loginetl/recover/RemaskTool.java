@@ -12,11 +12,13 @@ import com.loginetl.masking.MaskingKeyException;
 import com.loginetl.masking.MaskingMode;
 import com.loginetl.masking.MaskingProperties;
 import com.loginetl.masking.PiiMasker;
+import com.loginetl.storage.DatabaseTlsConfiguration;
 
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -176,6 +178,7 @@ final class RemaskTool {
 	 * {@code @Configuration}, so that the service's component scan never picks it up.
 	 */
 	@ImportAutoConfiguration(DataSourceAutoConfiguration.class)
+	@Import(DatabaseTlsConfiguration.class)
 	@EnableConfigurationProperties(MaskingProperties.class)
 	static class RemaskContext {
 

@@ -1,20 +1,31 @@
 package com.loginetl.startup;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 
+import javax.net.ssl.SSLException;
 import javax.sql.DataSource;
 
+import com.loginetl.storage.DatabaseTls;
+import com.loginetl.storage.SchemaOwner;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.util.DriverDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs in to the database once, as the service's connection pool would, and turns a refusal into a
- * report that names the setting to fix: server unreachable, login refused, database missing.
+ * Logs in to the database as the service's pool would, and as the schema owner, and turns a refusal
+ * into a report that names the setting to fix: server unreachable, TLS refused, login refused,
+ * database missing; then checks that the owner may migrate the schema and maintain partitions
+ * ({@link SchemaPrivileges}).
  */
 final class DatabaseLoginCheck {
 
@@ -22,17 +33,66 @@ final class DatabaseLoginCheck {
 
 	private final DataSource dataSource;
 
-	DatabaseLoginCheck(DataSource dataSource) {
+	private final DatabaseTls tls;
+
+	private final SchemaOwner owner;
+
+	DatabaseLoginCheck(DataSource dataSource, DatabaseTls tls, SchemaOwner owner) {
 		this.dataSource = dataSource;
+		this.tls = tls;
+		this.owner = owner;
 	}
 
 	void check() {
-		// Opening the connection is the check: the server has accepted the login and the database.
+		checkRootCert();
+		SchemaPrivileges.Role ingest = SchemaPrivileges.Role.ingest(username());
+		// Without spring.flyway.user, the pool's login is the owner too.
+		SchemaPrivileges.Role ownerRole = this.owner.separate() ? SchemaPrivileges.Role.owner(this.owner.username())
+				: ingest;
+		JdbcUrl target = JdbcUrl.parse(url(), username());
+		// Opening the connection is the check: the server has accepted TLS, the login and the database.
 		try (Connection connection = open()) {
 			log.debug("Database login accepted ({})", connection.getClass().getSimpleName());
+			if (!this.owner.separate()) {
+				SchemaPrivileges.checkOwner(connection, ownerRole, target);
+			}
 		}
 		catch (SQLException ex) {
-			throw explain(ex);
+			throw explain(ex, ingest);
+		}
+		if (this.owner.separate()) {
+			try (Connection connection = this.owner.dataSource().getConnection()) {
+				SchemaPrivileges.checkOwner(connection, ownerRole, target);
+			}
+			catch (SQLException ex) {
+				throw explain(ex, ownerRole);
+			}
+		}
+	}
+
+	// Read here rather than by pgjdbc, whose message for a missing file does not name the setting.
+	private void checkRootCert() {
+		if (this.tls.rootCert().isEmpty()) {
+			return;
+		}
+		Path file = this.tls.rootCert().get();
+		String named = "The CA bundle " + file + ", named by " + Setting.SSL_ROOT_CERT + ", ";
+		String action = "Mount there the PEM file of the CA certificates that sign the database server's "
+				+ "certificate (for Amazon RDS, global-bundle.pem; docs/database-security.md), or correct the path.";
+		if (!Files.exists(file)) {
+			throw new StartupCheckException(named + "does not exist.", action, null);
+		}
+		try (InputStream in = Files.newInputStream(file)) {
+			if (CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+				throw new StartupCheckException(named + "holds no certificate.", action, null);
+			}
+		}
+		catch (IOException ex) {
+			throw new StartupCheckException(named + "cannot be read: " + firstLine(ex.toString()) + ".", action, null);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new StartupCheckException(named + "is not a PEM file of certificates: " + firstLine(ex.getMessage())
+					+ ".", action, null);
 		}
 	}
 
@@ -51,14 +111,24 @@ final class DatabaseLoginCheck {
 			.getConnection();
 	}
 
-	private StartupCheckException explain(SQLException ex) {
-		String url = (this.dataSource instanceof HikariDataSource hikari) ? hikari.getJdbcUrl() : null;
-		String username = (this.dataSource instanceof HikariDataSource hikari) ? hikari.getUsername() : null;
-		JdbcUrl target = JdbcUrl.parse(url, username);
+	private String url() {
+		return (this.dataSource instanceof HikariDataSource hikari) ? hikari.getJdbcUrl() : null;
+	}
+
+	private String username() {
+		return (this.dataSource instanceof HikariDataSource hikari) ? hikari.getUsername() : null;
+	}
+
+	private StartupCheckException explain(SQLException ex, SchemaPrivileges.Role role) {
+		JdbcUrl target = JdbcUrl.parse(url(), username());
 		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
 		String reason = firstLine(ex.getMessage()) + " (SQLSTATE " + state + ")";
-		String credentials = "Set " + Setting.DATASOURCE_USERNAME + " and " + Setting.DATASOURCE_PASSWORD
+		String credentials = "Set " + role.userSetting() + " and " + role.passwordSetting()
 				+ " to a login of that database server.";
+		StartupCheckException tlsFailure = explainTls(ex, target);
+		if (tlsFailure != null) {
+			return tlsFailure;
+		}
 		if (state.startsWith("08")) {
 			return new StartupCheckException("The database server at " + target.server() + ", named by "
 					+ Setting.DATASOURCE_URL + ", cannot be reached: " + reason + ".",
@@ -69,11 +139,11 @@ final class DatabaseLoginCheck {
 		}
 		if (state.equals("28P01")) {
 			return new StartupCheckException("The database server at " + target.server() + " refused the password of user '"
-					+ username + "', set by " + Setting.DATASOURCE_PASSWORD + ": " + reason + ".", credentials, ex);
+					+ role.username() + "', set by " + role.passwordSetting() + ": " + reason + ".", credentials, ex);
 		}
 		if (state.startsWith("28")) {
-			return new StartupCheckException("The database server at " + target.server() + " refused user '" + username
-					+ "', named by " + Setting.DATASOURCE_USERNAME + ": " + reason + ".",
+			return new StartupCheckException("The database server at " + target.server() + " refused user '"
+					+ role.username() + "', named by " + role.userSetting() + ": " + reason + ".",
 					credentials + " If the user exists, allow its connections in the server's pg_hba.conf.", ex);
 		}
 		if (state.equals("3D000")) {
@@ -84,10 +154,53 @@ final class DatabaseLoginCheck {
 					ex);
 		}
 		return new StartupCheckException("The database server at " + target.server() + " refused a connection as user '"
-				+ username + "': " + reason + ".",
+				+ role.username() + "': " + reason + ".",
 				"Fix what the server's message says. The connection settings are " + Setting.DATASOURCE_URL + ", "
-						+ Setting.DATASOURCE_USERNAME + " and " + Setting.DATASOURCE_PASSWORD + ".",
+						+ role.userSetting() + " and " + role.passwordSetting() + ".",
 				ex);
+	}
+
+	/** pgjdbc's TLS refusals, told apart by their messages and causes; null for any other failure. */
+	private StartupCheckException explainTls(SQLException ex, JdbcUrl target) {
+		String message = String.valueOf(ex.getMessage());
+		String mode = this.tls.describeMode(url());
+		String doNotLower = " Lowering " + Setting.SSL_MODE + " to get past this would let any server in between "
+				+ "read the rows and the password.";
+		if (message.contains("does not support SSL")) {
+			return new StartupCheckException("The database server at " + target.server()
+					+ " does not offer TLS, and the TLS mode is " + mode + ".",
+					"Turn on TLS (ssl = on) in that server, or set " + Setting.DATASOURCE_URL
+							+ " to one that has it. Only on a network you trust end to end, set " + Setting.SSL_MODE
+							+ " to prefer.",
+					ex);
+		}
+		if (message.contains("could not be verified by hostnameverifier")) {
+			return new StartupCheckException("The database server's certificate does not name the host '"
+					+ target.hosts() + "' that " + Setting.DATASOURCE_URL + " connects to. The TLS mode is " + mode + ".",
+					"Write the host in " + Setting.DATASOURCE_URL + " as the certificate names it (for Amazon RDS, "
+							+ "the instance's endpoint, not an IP address or an alias)." + doNotLower,
+					ex);
+		}
+		if (message.contains("SSL root certificate file")) {
+			return new StartupCheckException("The TLS mode " + mode + " checks the server's certificate, but no CA "
+					+ "bundle is set: " + firstLine(message),
+					"Set " + Setting.SSL_ROOT_CERT + " to the PEM file of the CA certificates that sign the server's "
+							+ "certificate (for Amazon RDS, global-bundle.pem; docs/database-security.md).",
+					ex);
+		}
+		Throwable handshake = findCause(ex, SSLException.class);
+		if (handshake != null || message.startsWith("SSL error")) {
+			String bundle = this.tls.rootCert()
+				.map((file) -> "the CA bundle " + file + ", named by " + Setting.SSL_ROOT_CERT + ",")
+				.orElse("the CA bundle pgjdbc looked for (" + Setting.SSL_ROOT_CERT + " is not set)");
+			return new StartupCheckException("The database server at " + target.server()
+					+ " presented a certificate that " + bundle + " does not vouch for: " + rootMessage(ex)
+					+ ". The TLS mode is " + mode + ".",
+					"Set " + Setting.SSL_ROOT_CERT + " to the PEM file of the CA that signed the server's certificate "
+							+ "(for Amazon RDS, global-bundle.pem; docs/database-security.md)." + doNotLower,
+					ex);
+		}
+		return null;
 	}
 
 	private String timeoutText() {
@@ -99,6 +212,23 @@ final class DatabaseLoginCheck {
 
 	private static Duration connectionTimeout(HikariDataSource hikari) {
 		return Duration.ofMillis(hikari.getConnectionTimeout());
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
+	}
+
+	private static String rootMessage(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return firstLine((root.getMessage() != null) ? root.getMessage() : root.toString());
 	}
 
 	static String firstLine(String message) {

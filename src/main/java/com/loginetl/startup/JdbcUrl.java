@@ -16,6 +16,11 @@ record JdbcUrl(String server, String database) {
 
 	private static final String DEFAULT_PORT = "5432";
 
+	/** The host names without their ports, e.g. {@code db}. */
+	String hosts() {
+		return this.server.replaceAll(":\\d+(,|$)", "$1");
+	}
+
 	static JdbcUrl parse(String url, String username) {
 		Matcher matcher = (url != null) ? URL.matcher(url) : null;
 		if (matcher == null || !matcher.matches()) {

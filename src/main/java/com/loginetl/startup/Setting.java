@@ -16,6 +16,14 @@ record Setting(String property) {
 
 	static final Setting DATASOURCE_PASSWORD = new Setting("spring.datasource.password");
 
+	static final Setting FLYWAY_USER = new Setting("spring.flyway.user");
+
+	static final Setting FLYWAY_PASSWORD = new Setting("spring.flyway.password");
+
+	static final Setting SSL_MODE = new Setting("logins.database.ssl-mode");
+
+	static final Setting SSL_ROOT_CERT = new Setting("logins.database.ssl-root-cert");
+
 	static final Setting CONNECTION_TIMEOUT = new Setting("spring.datasource.hikari.connection-timeout");
 
 	static final Setting SQS_ENDPOINT = new Setting("spring.cloud.aws.sqs.endpoint");

@@ -12,7 +12,9 @@ import org.springframework.core.SpringProperties;
 /**
  * Checks, while the context is created and before Flyway migrates the schema or the web server
  * listens, that every {@code logins.*} setting binds and is valid, that the database takes the
- * service's login and that both queues exist. A mistake in these settings therefore changes nothing:
+ * service's logins (over TLS as configured), that the schema owner may migrate, and that both queues
+ * exist. Whether the ingest role may write rows can only be known once the table exists, after the
+ * migration ({@link IngestGrantsCheck}). A mistake in these settings therefore changes nothing:
  * start-up fails before the migration, with a report that names the setting
  * ({@link StartupCheckFailureAnalyzer}, {@link LoginsPropertyFailureAnalyzer}).
  * <p>
@@ -40,14 +42,18 @@ class StartupChecks implements InitializingBean {
 
 	@Override
 	public void afterPropertiesSet() {
-		if (DefaultLifecycleProcessor.ON_REFRESH_VALUE
-			.equalsIgnoreCase(SpringProperties.getProperty(DefaultLifecycleProcessor.EXIT_PROPERTY_NAME))) {
+		if (exitsOnRefresh()) {
 			log.debug("Start-up checks skipped: the context exits on refresh");
 			return;
 		}
 		bindEverySetting();
 		this.database.check();
 		this.queues.check();
+	}
+
+	static boolean exitsOnRefresh() {
+		return DefaultLifecycleProcessor.ON_REFRESH_VALUE
+			.equalsIgnoreCase(SpringProperties.getProperty(DefaultLifecycleProcessor.EXIT_PROPERTY_NAME));
 	}
 
 	// Each @ConfigurationProperties record binds and validates when its bean is created; some are

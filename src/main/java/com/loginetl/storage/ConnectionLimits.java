@@ -10,7 +10,9 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * first: pgjdbc's timeouts as driver properties, and the session limits as PostgreSQL's
  * {@code options} start-up parameter, so they hold from the first statement without an extra
  * round trip. pgjdbc waits forever by default; with these, no call on a connection waits without
- * a bound.
+ * a bound. The server's own keepalives and idle session timeout end the server's side of a
+ * connection whose client vanished (a network partition), which would otherwise hold a backend
+ * slot for hours.
  */
 class ConnectionLimits implements BeanPostProcessor {
 
@@ -34,9 +36,18 @@ class ConnectionLimits implements BeanPostProcessor {
 	}
 
 	static String sessionOptions(StorageProperties limits) {
-		return "-c statement_timeout=" + limits.statementTimeout().toMillis() + " -c lock_timeout="
+		String options = "-c statement_timeout=" + limits.statementTimeout().toMillis() + " -c lock_timeout="
 				+ limits.lockTimeout().toMillis() + " -c idle_in_transaction_session_timeout="
-				+ limits.idleInTransactionTimeout().toMillis();
+				+ limits.idleInTransactionTimeout().toMillis() + " " + serverKeepalives(limits);
+		return limits.idleSessionTimeout().isZero() ? options
+				: options + " -c idle_session_timeout=" + limits.idleSessionTimeout().toMillis();
+	}
+
+	/** The server's keepalive probes, also on the schema owner's connections, which have no other limit. */
+	static String serverKeepalives(StorageProperties limits) {
+		return "-c tcp_keepalives_idle=" + limits.serverTcpKeepalivesIdle().toSeconds() + " -c tcp_keepalives_interval="
+				+ limits.serverTcpKeepalivesInterval().toSeconds() + " -c tcp_keepalives_count="
+				+ limits.serverTcpKeepalivesCount();
 	}
 
 }

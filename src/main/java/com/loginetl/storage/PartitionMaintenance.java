@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -103,6 +104,13 @@ public class PartitionMaintenance implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** As the schema owner, on a connection of its own each run: it creates, attaches and drops tables. */
+	@Autowired
+	public PartitionMaintenance(SchemaOwner owner, PartitionProperties properties, MeterRegistry registry) {
+		this(owner.dataSource(), properties, registry);
+	}
+
+	/** On connections of {@code dataSource}, whose role must own the table (tests, benchmarks). */
 	public PartitionMaintenance(DataSource dataSource, PartitionProperties properties, MeterRegistry registry) {
 		this.dataSource = dataSource;
 		this.properties = properties;

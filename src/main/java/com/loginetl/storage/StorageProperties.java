@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -18,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * The connection limits are pgjdbc settings ({@code connectTimeout}, {@code loginTimeout},
  * {@code socketTimeout}, {@code tcpKeepAlive}); the session limits are PostgreSQL settings sent
  * with each new connection of the pool. Migrations run on a connection of their own without them
- * (see {@link MigrationConnection}).
+ * (see {@link SchemaOwner}).
  *
  * @param retry the probe's backoff while the database is unavailable
  * @param connectTimeout longest wait for the TCP connection to the server
@@ -34,6 +36,16 @@ import org.springframework.validation.annotation.Validated;
  * @param idleInTransactionTimeout PostgreSQL's {@code idle_in_transaction_session_timeout} on the
  * service's sessions: a session of this service that stays in an open transaction without a
  * statement this long (its client vanished) is ended by the server, and its locks released
+ * @param serverTcpKeepalivesIdle PostgreSQL's {@code tcp_keepalives_idle} on the service's
+ * sessions: how long the server's end of an idle connection waits before its first keepalive probe
+ * @param serverTcpKeepalivesInterval PostgreSQL's {@code tcp_keepalives_interval}: between probes
+ * @param serverTcpKeepalivesCount PostgreSQL's {@code tcp_keepalives_count}: unanswered probes
+ * before the server closes the connection. With these, a session whose client vanished behind a
+ * network partition ends after idle + interval x count, not after the operating system's two hours
+ * @param idleSessionTimeout PostgreSQL's {@code idle_session_timeout}: the server ends a session of
+ * the service that stayed idle (outside a transaction) this long; longer than the pool keeps an
+ * idle connection (Hikari's keepalive, idle timeout and max lifetime), so that it only ends
+ * sessions the pool has lost. 0 turns it off
  */
 @Validated
 @ConfigurationProperties("logins.database")
@@ -43,7 +55,10 @@ public record StorageProperties(@NotNull @Valid Retry retry,
 		@NotNull @DurationMin(seconds = 1) Duration socketTimeout, boolean tcpKeepAlive,
 		@NotNull @DurationMin(millis = 1) Duration statementTimeout,
 		@NotNull @DurationMin(millis = 1) Duration lockTimeout,
-		@NotNull @DurationMin(millis = 1) Duration idleInTransactionTimeout) {
+		@NotNull @DurationMin(millis = 1) Duration idleInTransactionTimeout,
+		@NotNull @DurationMin(seconds = 1) Duration serverTcpKeepalivesIdle,
+		@NotNull @DurationMin(seconds = 1) Duration serverTcpKeepalivesInterval,
+		@Min(1) @Max(100) int serverTcpKeepalivesCount, @NotNull Duration idleSessionTimeout) {
 
 	/** A statement the server is still working on must be cancelled by it, not cut off by the client. */
 	@AssertTrue(message = "logins.database.socket-timeout must be longer than logins.database.statement-timeout")
@@ -57,6 +72,14 @@ public record StorageProperties(@NotNull @Valid Retry retry,
 	public boolean isLockTimeoutBelowStatementTimeout() {
 		return this.lockTimeout == null || this.statementTimeout == null
 				|| this.lockTimeout.compareTo(this.statementTimeout) < 0;
+	}
+
+	/** The server's timeout must not end the pool's idle connections, only lost ones; 0 is off. */
+	@AssertTrue(message = "logins.database.idle-session-timeout must be 0 (off) or longer than 30 minutes, the pool's "
+			+ "longest hold of an idle connection (spring.datasource.hikari.max-lifetime)")
+	public boolean isIdleSessionTimeoutAbovePoolLifetime() {
+		return this.idleSessionTimeout == null || this.idleSessionTimeout.isZero()
+				|| this.idleSessionTimeout.compareTo(Duration.ofMinutes(30)) > 0;
 	}
 
 	/**

@@ -145,7 +145,8 @@ class GrafanaDashboardTest {
 				JdbcClient.create(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unused")),
 				new StorageProperties(new StorageProperties.Retry(Duration.ofSeconds(1), Duration.ofSeconds(30)),
 						Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(45), true, Duration.ofSeconds(30),
-						Duration.ofSeconds(20), Duration.ofSeconds(60))))
+						Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
+						Duration.ofMinutes(35))))
 			.bindTo(registry);
 		// Its meters are registered when it is made; it touches the database only when started.
 		new PartitionMaintenance(new DriverManagerDataSource("jdbc:postgresql://127.0.0.1:1/unused"),

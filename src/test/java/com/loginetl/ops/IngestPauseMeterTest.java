@@ -30,7 +30,8 @@ class IngestPauseMeterTest {
 				"jdbc:postgresql://127.0.0.1:" + closedPort() + "/postgres?connectTimeout=1", "nobody", "")),
 				new StorageProperties(new StorageProperties.Retry(Duration.ofMillis(50), Duration.ofMillis(200)),
 						Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(45), true, Duration.ofSeconds(30),
-						Duration.ofSeconds(20), Duration.ofSeconds(60)));
+						Duration.ofSeconds(20), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
+						Duration.ofMinutes(35)));
 		PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 		new IngestPauseMeter(database).bindTo(registry);
 		try {

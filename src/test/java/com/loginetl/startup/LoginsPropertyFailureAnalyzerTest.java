@@ -2,6 +2,7 @@ package com.loginetl.startup;
 
 import com.loginetl.ingest.IngestProperties;
 import com.loginetl.masking.MaskingProperties;
+import com.loginetl.storage.DatabaseTlsProperties;
 import com.loginetl.storage.StorageProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +41,11 @@ class LoginsPropertyFailureAnalyzerTest {
 			logins.listener.visibility-timeout      | 13h   | must be shorter than or equal to 12 hours
 			logins.database.retry.initial-interval  | 1 s   | not a valid Duration
 			logins.database.retry.max-interval      | -     | not a valid Duration
+			logins.database.ssl-mode                | verify | not a valid SslMode
+			logins.database.server-tcp-keepalives-idle | 0s | must be longer than or equal to 1 second
+			logins.database.server-tcp-keepalives-count | 0 | must be greater than or equal to 1
+			logins.database.server-tcp-keepalives-interval | often | not a valid Duration
+			logins.database.idle-session-timeout    | soon  | not a valid Duration
 			logins.masking.allow-development-keyset | maybe | not a valid boolean
 			logins.masking.kms-timeout              | 10 s  | not a valid Duration
 			""")
@@ -79,8 +85,8 @@ class LoginsPropertyFailureAnalyzerTest {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties({ IngestProperties.class, StorageProperties.class, MaskingProperties.class,
-			OtherProperties.class })
+	@EnableConfigurationProperties({ IngestProperties.class, StorageProperties.class, DatabaseTlsProperties.class,
+			MaskingProperties.class, OtherProperties.class })
 	static class SettingsOnly {
 
 	}

@@ -17,7 +17,7 @@ class DatabaseAvailabilityIT {
 	private static final StorageProperties FAST = new StorageProperties(
 			new StorageProperties.Retry(Duration.ofMillis(100), Duration.ofMillis(400)), Duration.ofSeconds(1),
 			Duration.ofSeconds(2), Duration.ofSeconds(5), true, Duration.ofSeconds(3), Duration.ofSeconds(2),
-			Duration.ofSeconds(5));
+			Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(10), 3, Duration.ofMinutes(35));
 
 	@Test
 	void aReportedFailureClosesTheGateUntilAProbeReachesTheDatabase() throws Exception {
