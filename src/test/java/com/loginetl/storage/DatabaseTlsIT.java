@@ -76,7 +76,7 @@ class DatabaseTlsIT {
 		environment.put("LOGINS_SQS_TIMEOUT", "15s");
 		try (ServiceProcess service = ServiceProcess.start(environment, "-Xmx256m")) {
 			service.awaitReady(Duration.ofSeconds(240));
-			Workload workload = new Workload(queues, database);
+			Workload workload = new Workload(queues, database, keyset);
 			workload.send(5, 0);
 			workload.assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(60));
 			JdbcClient admin = JdbcClient.create(new DriverManagerDataSource(
