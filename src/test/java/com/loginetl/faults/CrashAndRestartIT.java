@@ -86,8 +86,10 @@ class CrashAndRestartIT {
 					.lines()
 					.filter((line) -> line.contains("redelivered messages already stored"))
 					.toList();
-				assertThat(skipped).as("log lines of skipped redeliveries").anySatisfy((line) -> assertThat(line).contains(released.messageId()));
-				assertThat(skipped).as("log lines of skipped redeliveries").noneSatisfy((line) -> assertThat(line).contains(held.messageId()));
+				assertThat(skipped).as("log lines of skipped redeliveries")
+					.anySatisfy((line) -> assertThat(line).contains(released.messageId()));
+				assertThat(skipped).as("log lines of skipped redeliveries")
+					.noneSatisfy((line) -> assertThat(line).contains(held.messageId()));
 			}
 		}
 	}

@@ -49,7 +49,8 @@ class PoisonFloodIT {
 			long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
 			assertThat(service.isAlive()).as("the service is alive after the flood; see %s", service.log()).isTrue();
 			long peakRss = service.peakRssKib() / 1024;
-			System.out.printf("poison flood: %d messages of %d KiB (%d MiB, half invalid) in %d s; heap cap %d MiB, peak RSS %d MiB%n",
+			System.out.printf(
+					"poison flood: %d messages of %d KiB (%d MiB, half invalid) in %d s; heap cap %d MiB, peak RSS %d MiB%n",
 					MESSAGES, BODY_KIB, queuedMib, seconds, HEAP_MIB, peakRss);
 			assertThat(service.output()).doesNotContain("OutOfMemoryError");
 			assertThat(service.counter("logins_rejected_total")).isEqualTo(MESSAGES / 2);

@@ -48,9 +48,10 @@ public final class ServiceProcess implements AutoCloseable {
 
 	/**
 	 * Starts the service with these environment variables (on top of none of the test JVM's
-	 * {@code LOGINS_*}, {@code SPRING_*} and {@code AWS_*} ones) and JVM options, on a free port, as the Docker image starts it: its
-	 * ENTRYPOINT on the jar's extracted layers with their class-data-sharing archive, which is
-	 * ready sooner than {@code java -jar} (8.1 against 13.4 s, README's tuning log).
+	 * {@code LOGINS_*}, {@code SPRING_*} and {@code AWS_*} ones) and JVM options, on a free port,
+	 * as the Docker image starts it: its ENTRYPOINT on the jar's extracted layers with their
+	 * class-data-sharing archive, which is ready sooner than {@code java -jar} (8.1 against 13.4 s,
+	 * README's tuning log).
 	 */
 	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
 		return start(image().command(List.of(jvmOptions)), environment);
