@@ -2,6 +2,8 @@ package com.loginetl.storage;
 
 import java.sql.SQLException;
 
+import org.springframework.transaction.TransactionSystemException;
+
 /**
  * How a database failure is named in a log line or a health detail: the exception's class, the
  * SQLSTATE of the first {@link SQLException} in its causes, and the innermost cause's class (a
@@ -23,8 +25,21 @@ public final class SqlFailures {
 		return null;
 	}
 
-	/** For example {@code DataAccessResourceFailureException, SQLSTATE 08006, cause SocketTimeoutException}. */
+	/**
+	 * For example {@code DataAccessResourceFailureException, SQLSTATE 08006, cause SocketTimeoutException}.
+	 * A rollback that failed on the connection the first failure broke (the pool has closed it)
+	 * names that first failure, which the rollback's exception hides:
+	 * {@code ..., cause SocketException; the rollback failed too (TransactionSystemException)}.
+	 */
 	public static String describe(Throwable failure) {
+		if (failure instanceof TransactionSystemException rollback && rollback.getApplicationException() != null) {
+			return describeOne(rollback.getApplicationException()) + "; the rollback failed too ("
+					+ rollback.getClass().getSimpleName() + ")";
+		}
+		return describeOne(failure);
+	}
+
+	private static String describeOne(Throwable failure) {
 		StringBuilder description = new StringBuilder(failure.getClass().getSimpleName());
 		String sqlState = sqlState(failure);
 		if (sqlState != null) {

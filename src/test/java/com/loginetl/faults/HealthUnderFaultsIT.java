@@ -3,6 +3,9 @@ package com.loginetl.faults;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * Liveness and readiness answer within a second (p99 of 100 requests each) in every fault state of
  * README's failure table: database unreachable (connections refused) or silent (black hole), SQS
  * unreachable or silent, dead-letter queue missing, a slow database (the table locked). Each state
- * is first seen to be in effect (readiness DOWN, or a batch held by the lock), then timed.
+ * is first seen to be in effect (readiness DOWN, or a session of the service waiting on the lock,
+ * before and after the timing), then timed.
  */
 class HealthUnderFaultsIT {
 
@@ -36,6 +40,11 @@ class HealthUnderFaultsIT {
 	@Test
 	void healthAnswersAtOnceInEveryFaultState() throws Exception {
 		Scenario scenario = Scenario.create("health-faults");
+		// A batch must go on waiting on the locked table for the whole timing, not give up its rows
+		// after the default lock timeout (20 s).
+		scenario.environment().put("LOGINS_DATABASE_LOCK_TIMEOUT", "60s");
+		scenario.environment().put("LOGINS_DATABASE_STATEMENT_TIMEOUT", "70s");
+		scenario.environment().put("LOGINS_DATABASE_SOCKET_TIMEOUT", "80s");
 		TestQueues queues = scenario.queues();
 		JdbcTarget target = scenario.database();
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
@@ -70,12 +79,18 @@ class HealthUnderFaultsIT {
 				awaitReadiness(service, 200);
 
 				try (Connection lock = DriverManager.getConnection(target.url(), target.username(), target.password());
+						Connection observer = DriverManager.getConnection(target.url(), target.username(),
+								target.password());
 						Statement statement = lock.createStatement()) {
 					lock.setAutoCommit(false);
 					statement.execute("LOCK TABLE user_logins IN ACCESS EXCLUSIVE MODE");
 					queues.sendAll(Collections.nCopies(20, "{\"user_id\": \"slow\"}"));
-					await().atMost(Duration.ofSeconds(20)).until(() -> service.counter("logins_received_total") >= 20);
+					// In effect once a session of the service waits on the lock, and for as long as
+					// the timing lasts: the service holds a batch stuck in the database throughout.
+					await().atMost(Duration.ofSeconds(20)).until(() -> waitingOn(observer, lock) > 0);
 					assertAnswersAtOnce(service, "slow database", 200);
+					assertThat(waitingOn(observer, lock)).as("sessions of the service waiting on the lock after the timing")
+						.isPositive();
 					lock.rollback();
 				}
 			}
@@ -109,6 +124,19 @@ class HealthUnderFaultsIT {
 		await().atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> service.status("/actuator/health/readiness") == status);
+	}
+
+	/** Sessions waiting on a lock that the session of {@code transaction} holds. */
+	private static long waitingOn(Connection observer, Connection transaction) throws SQLException {
+		int pid = transaction.unwrap(org.postgresql.PGConnection.class).getBackendPID();
+		try (PreparedStatement query = observer
+			.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE ? = ANY (pg_blocking_pids(pid))")) {
+			query.setInt(1, pid);
+			try (ResultSet result = query.executeQuery()) {
+				result.next();
+				return result.getLong(1);
+			}
+		}
 	}
 
 	private static Duration p99(List<Duration> times) {

@@ -1,17 +1,13 @@
 package com.loginetl.faults;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 
 import com.loginetl.support.JdbcTarget;
 import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
 import com.loginetl.support.ServiceStarts;
-import com.loginetl.support.TestQueues;
 import com.loginetl.support.Workload;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,30 +27,13 @@ class RowLockIT {
 		Scenario scenario = Scenario.create("row-lock");
 		scenario.environment().put("LOGINS_DATABASE_LOCK_TIMEOUT", "2s");
 		JdbcTarget target = scenario.database();
-		TestQueues queues = scenario.queues();
 		Workload workload = scenario.workload();
 		// The schema the service would create, so that the other session can insert before it starts.
-		Flyway.configure()
-			.dataSource(target.url(), target.username(), target.password())
-			.baselineOnMigrate(true)
-			.baselineVersion("0")
-			.load()
-			.migrate();
-		workload.send(1, 0);
-		String lockedId = queues.sqs()
-			.client()
-			.receiveMessage((request) -> request.queueUrl(queues.queueUrl()).visibilityTimeout(0).maxNumberOfMessages(1))
-			.messages()
-			.get(0)
-			.messageId();
+		target.migrate();
+		Placeholders.Sent locked = Placeholders.sendOne(workload);
+		String lockedId = locked.messageId();
 
-		try (Connection holder = DriverManager.getConnection(target.url(), target.username(), target.password())) {
-			holder.setAutoCommit(false);
-			try (PreparedStatement insert = holder.prepareStatement(
-					"INSERT INTO user_logins (sqs_message_id, user_id, create_date) VALUES (?, 'lock-holder', (now() AT TIME ZONE 'UTC')::date)")) {
-				insert.setString(1, lockedId);
-				insert.executeUpdate();
-			}
+		try (Connection holder = Placeholders.hold(target, locked)) {
 			workload.send(1_000, 10);
 			try (ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
 				await().atMost(Duration.ofSeconds(60))

@@ -18,9 +18,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * Tests of one shared application context share its queues and database, so each must leave them
  * as it found them: after a test, its messages are all done with (the source queue is empty), it
- * took every dead letter it caused, and the table has the constraints and triggers it had before.
- * A test that leaves something behind fails here, with what it left, and the dead letters are
- * removed so that the next test starts clean.
+ * took every dead letter it caused, no row was written after it ended, and the table has the
+ * constraints and triggers it had before. A test that leaves something behind fails here, with
+ * what it left, and the dead letters and late rows are removed so that the next test starts clean.
+ * <p>
+ * A row committed after the test ended is one no check of the test could have seen: a valid
+ * message the test left on the queue. Which rows those are is told by PostgreSQL's own record of
+ * transactions, not by a column the service writes: the rows whose inserting transaction
+ * ({@code xmin}) is not visible in a snapshot taken as the test ended.
  */
 public final class LeavesNothingBehind implements BeforeEachCallback, AfterEachCallback {
 
@@ -37,6 +42,10 @@ public final class LeavesNothingBehind implements BeforeEachCallback, AfterEachC
 			SELECT 'trigger ' || tgname FROM pg_trigger WHERE tgrelid = 'user_logins'::regclass AND NOT tgisinternal
 			ORDER BY 1""";
 
+	private static final String LATE_ROWS = """
+			DELETE FROM user_logins WHERE NOT pg_visible_in_snapshot(xmin::text::xid8, CAST(? AS pg_snapshot))
+			RETURNING 'sqs_message_id ' || sqs_message_id || ', user_id ' || coalesce(user_id, 'null')""";
+
 	@Override
 	public void beforeEach(ExtensionContext context) {
 		context.getStore(NAMESPACE).put("schema", schema(context));
@@ -46,11 +55,15 @@ public final class LeavesNothingBehind implements BeforeEachCallback, AfterEachC
 	public void afterEach(ExtensionContext context) {
 		ApplicationContext application = SpringExtension.getApplicationContext(context);
 		TestQueues queues = application.getBean(TestQueues.class);
+		JdbcClient jdbc = application.getBean(JdbcClient.class);
+		String ended = jdbc.sql("SELECT pg_current_snapshot()::text").query(String.class).single();
 		await().atMost(Duration.ofSeconds(60))
 			.pollInterval(Duration.ofMillis(200))
 			.untilAsserted(() -> assertThat(queues.sourceDepth()).as("messages the test left on the source queue")
 				.isZero());
 		List<Message> left = queues.takeDeadLettersUntilQuiet(SETTLE);
+		List<String> lateRows = jdbc.sql(LATE_ROWS).param(ended).query(String.class).list();
+		assertThat(lateRows).as("rows written after the test ended, of messages it left on the queue").isEmpty();
 		assertThat(left).as("dead letters the test left behind")
 			.extracting((dead) -> dead.messageAttributes().get("reason").stringValue() + ": " + dead.body())
 			.isEmpty();

@@ -51,9 +51,10 @@ public final class ServiceProcess implements AutoCloseable {
 
 	/**
 	 * Starts the service with these environment variables (on top of none of the test JVM's
-	 * {@code LOGINS_*} ones) and JVM options, on free ports, as the Docker image starts it: its
-	 * ENTRYPOINT on the jar's extracted layers with their class-data-sharing archive, which is
-	 * ready sooner than {@code java -jar} (8.1 against 13.4 s, README's tuning log).
+	 * {@code LOGINS_*}, {@code SPRING_*}, {@code MANAGEMENT_*} and {@code AWS_*} ones) and JVM
+	 * options, on free ports, as the Docker image starts it: its ENTRYPOINT on the jar's extracted
+	 * layers with their class-data-sharing archive, which is ready sooner than {@code java -jar}
+	 * (8.1 against 13.4 s, README's tuning log).
 	 */
 	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
 		return start(image().command(List.of(jvmOptions)), environment);
@@ -77,10 +78,11 @@ public final class ServiceProcess implements AutoCloseable {
 			int applicationPort = ports[1];
 			Path log = TestOutput.newFile("login-etl-service-", ".log");
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			// Only what the test sets: an AWS_REGION or AWS_PROFILE of the machine would hide a missing setting.
 			builder.environment()
 				.keySet()
 				.removeIf((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_")
-						|| name.startsWith("MANAGEMENT_"));
+						|| name.startsWith("MANAGEMENT_") || name.startsWith("AWS_"));
 			builder.environment().putAll(environment);
 			builder.environment().put("SERVER_PORT", Integer.toString(applicationPort));
 			builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(port));

@@ -17,10 +17,13 @@ import java.util.concurrent.Executors;
  * connection and from then on closes new ones as soon as they are accepted (the peer sees a
  * reset, as when a database fails over); {@link #restore()} lets connections through again.
  * <p>
- * Or it can go silent: {@link #blackHole()} stops forwarding bytes on every open connection and on
- * new ones, but keeps their sockets open, as a network partition or a failover without resets
- * does; nothing tells either peer. {@link #restore()} then closes the silenced connections (their
- * peers are out of step) and forwards new ones normally again.
+ * Or it can go silent: {@link #blackHole()} stops passing anything on every open connection and on
+ * new ones, as a network partition or a failover without resets does: no data, and no close
+ * either (a peer that closes its end is not seen by the other); new connections are accepted and
+ * held, never connected to the server. Nothing tells either peer. {@link #forwardNewConnections()}
+ * then lets new connections through while the silenced ones stay silent, so that a test sees
+ * whether the client frees itself of them; {@link #restore()} resets the silenced connections
+ * (their peers are out of step) and forwards new ones normally again.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -36,11 +39,13 @@ public final class TcpProxy implements AutoCloseable {
 		return thread;
 	});
 
+	/** Sockets of silenced connections, both ends; nothing passes on them and none is closed until {@link #restore()}. */
 	private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean cut;
 
-	private volatile boolean blackHole;
+	/** New connections are held silent, not connected to the server. */
+	private volatile boolean silenceNew;
 
 	private TcpProxy(ServerSocket server, int targetPort) {
 		this.server = server;
@@ -68,15 +73,25 @@ public final class TcpProxy implements AutoCloseable {
 		this.open.forEach(TcpProxy::closeQuietly);
 	}
 
-	/** Stops forwarding on open and new connections without closing any. */
+	/** Stops passing anything (data, closes) on open and new connections, without closing any. */
 	public void blackHole() {
-		this.blackHole = true;
+		this.silenceNew = true;
 		this.silenced.addAll(this.open);
+	}
+
+	/** Forwards new connections normally again; those silenced so far stay silent and open. */
+	public void forwardNewConnections() {
+		this.silenceNew = false;
+	}
+
+	/** Silenced connections (counting each end) that are still held: none is closed before {@link #restore()}. */
+	public int silencedSockets() {
+		return this.silenced.size();
 	}
 
 	public void restore() {
 		this.cut = false;
-		this.blackHole = false;
+		this.silenceNew = false;
 		this.silenced.forEach(TcpProxy::closeQuietly);
 		this.silenced.clear();
 	}
@@ -84,6 +99,7 @@ public final class TcpProxy implements AutoCloseable {
 	@Override
 	public void close() {
 		cut();
+		this.silenced.forEach(TcpProxy::closeQuietly);
 		closeQuietly(this.server);
 		this.threads.shutdownNow();
 	}
@@ -93,14 +109,21 @@ public final class TcpProxy implements AutoCloseable {
 			try {
 				Socket client = this.server.accept();
 				if (this.cut) {
-					client.setSoLinger(true, 0);
-					client.close();
+					closeQuietly(client);
+					continue;
+				}
+				if (this.silenceNew) {
+					// Held open, and what the client sends is read and dropped, as a partition does;
+					// the server never hears of this connection.
+					this.silenced.add(client);
+					this.threads.execute(() -> pump(client, null));
 					continue;
 				}
 				Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
 				this.open.add(client);
 				this.open.add(upstream);
-				if (this.blackHole) {
+				if (this.silenceNew) {
+					// blackHole() came while this one connected
 					this.silenced.add(client);
 					this.silenced.add(upstream);
 				}
@@ -113,12 +136,15 @@ public final class TcpProxy implements AutoCloseable {
 		}
 	}
 
+	/** Copies {@code from} to {@code to} until one side goes away; {@code to} null drops everything. */
 	private void pump(Socket from, Socket to) {
 		byte[] buffer = new byte[16 * 1024];
-		try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+		try {
+			InputStream in = from.getInputStream();
+			OutputStream out = (to != null) ? to.getOutputStream() : null;
 			int read;
 			while ((read = in.read(buffer)) >= 0) {
-				if (this.silenced.contains(from)) {
+				if (out == null || this.silenced.contains(from)) {
 					// Swallowed, as a partition does: the sender's writes succeed, no answer comes.
 					continue;
 				}
@@ -127,13 +153,21 @@ public final class TcpProxy implements AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			// one side went away; the other is closed below
+			// one side went away, or restore() or cut() closed it
 		}
 		finally {
-			closeQuietly(from);
-			closeQuietly(to);
+			if (!this.silenced.contains(from)) {
+				// A close passes on to the other side as a reset; on a silenced connection nothing
+				// passes: its sockets stay open until restore().
+				closeQuietly(from);
+				if (to != null) {
+					closeQuietly(to);
+				}
+			}
 			this.open.remove(from);
-			this.open.remove(to);
+			if (to != null) {
+				this.open.remove(to);
+			}
 		}
 	}
 

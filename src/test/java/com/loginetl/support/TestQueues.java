@@ -1,12 +1,15 @@
 package com.loginetl.support;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
+import com.loginetl.ingest.SqsBatches;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -32,14 +35,18 @@ public record TestQueues(ElasticMq sqs, String queueUrl, String deadLetterQueueU
 		return client().sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body)).messageId();
 	}
 
-	/** Sends each body, ten to a request, and returns the SQS message ids, in order. */
+	/**
+	 * Sends each body, ten to a request or as many as fit SQS's 256 KiB a request, and returns the
+	 * SQS message ids, in order.
+	 */
 	public List<String> sendAll(List<String> bodies) {
+		List<Integer> indexes = IntStream.range(0, bodies.size()).boxed().toList();
 		List<String> ids = new ArrayList<>();
-		for (int from = 0; from < bodies.size(); from += 10) {
-			List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
-			for (int i = from; i < Math.min(from + 10, bodies.size()); i++) {
-				entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build());
-			}
+		for (List<Integer> batch : SqsBatches.of(indexes,
+				(i) -> bodies.get(i).getBytes(StandardCharsets.UTF_8).length, SqsBatches.MAX_SEND_BYTES)) {
+			List<SendMessageBatchRequestEntry> entries = batch.stream()
+				.map((i) -> SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(bodies.get(i)).build())
+				.toList();
 			SendMessageBatchResponse response = client()
 				.sendMessageBatch((request) -> request.queueUrl(this.queueUrl).entries(entries));
 			if (!response.failed().isEmpty()) {

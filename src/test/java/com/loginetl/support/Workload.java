@@ -64,7 +64,15 @@ public final class Workload {
 	}
 
 	/** Sends {@code validCount} events and {@code invalidCount} bad messages, shuffled together. */
-	public synchronized void send(int validCount, int invalidCount) {
+	public void send(int validCount, int invalidCount) {
+		send(validCount, invalidCount, 0);
+	}
+
+	/**
+	 * As {@link #send(int, int)}, each body padded to {@code bodyBytes} with a field the service
+	 * ignores ({@code "padding"}), which leaves each message's outcome and reason as they were.
+	 */
+	public synchronized void send(int validCount, int invalidCount, int bodyBytes) {
 		List<String> bodies = new ArrayList<>();
 		Map<String, String> reasons = new HashMap<>();
 		Map<String, String> users = new HashMap<>();
@@ -73,13 +81,14 @@ public final class Workload {
 			String body = SampleEvents.event(user, "2.3.0", "android",
 					"10.0." + this.random.nextInt(4) + "." + this.random.nextInt(250), "EN",
 					"593-47-" + (1000 + this.random.nextInt(50)));
+			body = padded(body, bodyBytes);
 			bodies.add(body);
 			users.put(body, user);
 		}
 		for (int i = 0; i < invalidCount; i++) {
 			Map.Entry<String, String> invalid = INVALID.get(i % INVALID.size());
 			// A distinct body each time, so that each dead letter can be matched to its message.
-			String body = invalid.getKey().replace("oops_wrong_msg_type", "oops_" + this.sequence++);
+			String body = padded(invalid.getKey().replace("oops_wrong_msg_type", "oops_" + this.sequence++), bodyBytes);
 			bodies.add(body);
 			reasons.put(body, invalid.getValue());
 		}
@@ -95,6 +104,16 @@ public final class Workload {
 				this.bodiesOfInvalid.put(ids.get(i), bodies.get(i));
 			}
 		}
+	}
+
+	/** The body with a {@code "padding"} field first, so that it is {@code bytes} long (ASCII), or unchanged if not shorter. */
+	private static String padded(String body, int bytes) {
+		String field = "\"padding\": \"\", ";
+		int pad = bytes - body.length() - field.length();
+		if (pad <= 0) {
+			return body;
+		}
+		return "{\"padding\": \"" + "x".repeat(pad) + "\", " + body.substring(1);
 	}
 
 	/**
