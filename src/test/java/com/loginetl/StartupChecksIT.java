@@ -75,11 +75,13 @@ class StartupChecksIT {
 		String reader = "reader_" + UUID.randomUUID().toString().replace("-", "");
 		int closedPort = closedPort();
 
-		mistake("database unreachable", queues, postgres.newDatabase(), keyset, (environment) -> environment
-			.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres"),
-				"The database server at 127.0.0.1:", "cannot be reached", "Connection to 127.0.0.1:",
+		// The connection timeout set as the report says: the variable it names must be one the service takes.
+		mistake("database unreachable", queues, postgres.newDatabase(), keyset, (environment) -> {
+			environment.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres");
+			environment.put("SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT", "4000");
+		}, "The database server at 127.0.0.1:", "cannot be reached", "Connection to 127.0.0.1:",
 				"spring.datasource.url (SPRING_DATASOURCE_URL)",
-				"spring.datasource.hikari.connection-timeout (SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT)");
+				"spring.datasource.hikari.connection-timeout (SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT)");
 		mistake("unknown database user", queues, postgres.newDatabase(), keyset,
 				(environment) -> environment.put("SPRING_DATASOURCE_USERNAME", "nosuchuser"), "refused",
 				"user 'nosuchuser'", "spring.datasource.username (SPRING_DATASOURCE_USERNAME)",

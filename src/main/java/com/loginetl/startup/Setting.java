@@ -40,9 +40,17 @@ record Setting(String property) {
 
 	static final Setting SQS_TIMEOUT = new Setting("logins.sqs-timeout");
 
-	/** {@code logins.dead-letter-queue} is {@code LOGINS_DEAD_LETTER_QUEUE}: Spring's relaxed binding. */
+	/**
+	 * {@code logins.dead-letter-queue} is {@code LOGINS_DEAD_LETTER_QUEUE}: Spring's relaxed binding.
+	 * Hikari's settings drop the dashes instead ({@code SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT}):
+	 * {@code ..._CONNECTION_TIMEOUT} also reads as a property {@code connection.timeout} of the pool,
+	 * whose binding calls {@code HikariDataSource.getConnection()} and so starts the pool before its
+	 * limits are set, and the service cannot start.
+	 */
 	String environmentVariable() {
-		return this.property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+		String variable = this.property.toUpperCase(Locale.ROOT).replace('.', '_');
+		return this.property.startsWith("spring.datasource.hikari.") ? variable.replace("-", "")
+				: variable.replace('-', '_');
 	}
 
 	@Override

@@ -53,10 +53,7 @@ class DatabaseBlackHoleIT {
 		scenario.environment().put("LOGINS_DATABASE_LOCK_TIMEOUT", "2s");
 		scenario.environment().put("LOGINS_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT", "5s");
 		scenario.environment().put("LOGINS_LISTENER_MAX_PROCESSING_TIME", "4s");
-		// As JSON: the variable SPRING_DATASOURCE_HIKARI_CONNECTION_TIMEOUT also reads as a nested
-		// property "connection.timeout", whose binding calls HikariDataSource.getConnection() and
-		// starts the pool before its limits are set (the service then fails to start).
-		scenario.environment().put("SPRING_APPLICATION_JSON", "{\"spring.datasource.hikari.connection-timeout\": 12000}");
+		scenario.environment().put("SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT", "12000");
 
 		try (ProxiedDatabase database = ProxiedDatabase.in(scenario);
 				ServiceProcess service = ServiceStarts.startAndAwaitReady(scenario)) {
