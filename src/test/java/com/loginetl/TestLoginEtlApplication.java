@@ -1,5 +1,7 @@
 package com.loginetl;
 
+import java.util.stream.Stream;
+
 import com.loginetl.support.LocalRunConfiguration;
 
 import org.springframework.boot.SpringApplication;
@@ -10,8 +12,16 @@ import org.springframework.boot.SpringApplication;
  */
 public class TestLoginEtlApplication {
 
+	/**
+	 * The local run masks with the public development keyset, so nothing beyond this machine may
+	 * reach it. Arguments, because the web servers are made before any bean could add a property.
+	 */
+	private static final String[] LOOPBACK_ONLY = { "--server.address=127.0.0.1",
+			"--management.server.address=127.0.0.1" };
+
 	public static void main(String[] args) {
-		SpringApplication.from(LoginEtlApplication::main).with(LocalRunConfiguration.class).run(args);
+		String[] arguments = Stream.concat(Stream.of(LOOPBACK_ONLY), Stream.of(args)).toArray(String[]::new);
+		SpringApplication.from(LoginEtlApplication::main).with(LocalRunConfiguration.class).run(arguments);
 	}
 
 }

@@ -21,15 +21,6 @@ public class LocalRunConfiguration {
 		return services;
 	}
 
-	// The local run masks with the public development keyset: nothing beyond this machine may reach it.
-	@Bean
-	DynamicPropertyRegistrar loopbackOnly() {
-		return (registry) -> {
-			registry.add("server.address", () -> "127.0.0.1");
-			registry.add("management.server.address", () -> "127.0.0.1");
-		};
-	}
-
 	// spring-boot-testcontainers applies DynamicPropertyRegistrar beans in a development-time run too.
 	// The service itself warns that it masks with the development keyset.
 	@Bean
