@@ -44,7 +44,7 @@ class HelmChartTest {
 			"keda.sh/v1alpha1/TriggerAuthentication", "monitoring.coreos.com/v1/ServiceMonitor",
 			"monitoring.coreos.com/v1/PrometheusRule");
 
-	/** The service's environment variables (README's configuration table). */
+	/** The service's environment variables (docs/configuration.md's table). */
 	private static final Set<String> SERVICE_ENVIRONMENT = Set.of("SPRING_CLOUD_AWS_SQS_ENDPOINT",
 			"SPRING_CLOUD_AWS_REGION_STATIC", "SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY",
 			"SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",

@@ -105,7 +105,7 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Spring properties as the environment variables README's configuration table names:
+	 * Spring properties as the environment variables docs/configuration.md's table names:
 	 * {@code logins.dead-letter-queue} is {@code LOGINS_DEAD_LETTER_QUEUE}.
 	 */
 	public static Map<String, String> environmentOf(Map<String, String> properties) {
