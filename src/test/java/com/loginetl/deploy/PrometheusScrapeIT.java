@@ -129,7 +129,7 @@ class PrometheusScrapeIT {
 		Instant now = Instant.now();
 		assertDashboardQueries(prometheus, now);
 		assertAlertExpressions(prometheus, target, alerts, now);
-		assertReadmeMetersExist(prometheus, target);
+		assertDocumentedMetersExist(prometheus, target);
 		assertThat(values(prometheus.query("sum(logins_duplicates_total{" + target.selector() + "})", now)))
 			.as("the redelivery, seen by Prometheus")
 			.singleElement()
@@ -220,12 +220,12 @@ class PrometheusScrapeIT {
 	 * Prometheus with the label values the table names, and Prometheus has no other
 	 * {@code logins_} series.
 	 */
-	private static void assertReadmeMetersExist(PrometheusServer prometheus, ScrapeTarget target) {
+	private static void assertDocumentedMetersExist(PrometheusServer prometheus, ScrapeTarget target) {
 		Set<String> scraped = new LinkedHashSet<>(
 				prometheus.labelValues("__name__", "{" + target.selector() + "}"));
 		scraped.removeIf((name) -> !name.startsWith("logins_"));
 		Set<String> covered = new LinkedHashSet<>();
-		Map<String, String> documented = readmeMeters();
+		Map<String, String> documented = documentedMeters();
 		assertThat(documented).hasSizeGreaterThanOrEqualTo(10);
 		documented.forEach((name, labels) -> {
 			if (name.endsWith("_*")) {
@@ -255,8 +255,11 @@ class PrometheusScrapeIT {
 			.containsExactlyInAnyOrderElementsOf(scraped);
 	}
 
-	/** docs/operating.md's meter table (before its first section): Prometheus name (histograms as {@code name_*}) to the label part in braces, or "". */
-	private static Map<String, String> readmeMeters() {
+	/**
+	 * docs/operating.md's meter table (before its first section): Prometheus name (histograms as
+	 * {@code name_*}) to the label part in braces, or "".
+	 */
+	private static Map<String, String> documentedMeters() {
 		String page = DeployFiles.read(DeployFiles.file("docs/operating.md"));
 		assertThat(page).startsWith("# Operating it\n");
 		Matcher row = Pattern.compile("(?m)^\\s*\\| `logins\\.[a-z_.]+` \\| `(logins_[a-z_*]+)(?:\\{([^}]*)})?` \\|")
