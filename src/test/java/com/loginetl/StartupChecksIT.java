@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Every start-up mistake README's start-up table names, made on the packaged jar: the service
+ * Every start-up mistake docs/configuration.md's start-up table names, made on the packaged jar: the service
  * exits with status 1 and Spring Boot's short failure report, which says what is wrong, names
  * the setting by its property and its environment variable, and says what to do; no stack trace.
  * Every mistake is found before the schema is migrated and before the web server listens: no table,
@@ -145,7 +145,7 @@ class StartupChecksIT {
 		mistake("listener value out of range", queues, postgres.newDatabase(), keyset,
 				(environment) -> environment.put("LOGINS_LISTENER_MAX_MESSAGES_PER_POLL", "50"),
 				"logins.listener.max-messages-per-poll (LOGINS_LISTENER_MAX_MESSAGES_PER_POLL) is '50'",
-				"must be less than or equal to 10", "README's configuration table");
+				"must be less than or equal to 10", "The configuration table (docs/configuration.md)");
 		mistake("several values out of range", queues, postgres.newDatabase(), keyset, (environment) -> {
 			environment.put("LOGINS_LISTENER_VISIBILITY_TIMEOUT", "1s");
 			environment.put("LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES", "0");

@@ -27,8 +27,9 @@ class LoginsPropertyFailureAnalyzer extends AbstractFailureAnalyzer<BindExceptio
 
 	private static final String PREFIX = "logins";
 
-	private static final String ACTION = "Correct the value, or unset the setting for its default. README's "
-			+ "configuration table gives each setting's default and range; durations are written like 500ms, 10s or 2m.";
+	private static final String ACTION = "Correct the value, or unset the setting for its default. The "
+			+ "configuration table (docs/configuration.md) gives each setting's default and range; "
+			+ "durations are written like 500ms, 10s or 2m.";
 
 	private static final String SECRET = "logins.masking.keyset";
 

@@ -82,7 +82,7 @@ final class QueueCheck {
 				return new StartupCheckException("SQS at " + endpoint + " denied these credentials access to the "
 						+ role + " '" + queue + "', named by " + setting + " (" + reason + ").",
 						"Allow the service's AWS identity sqs:GetQueueUrl and sqs:GetQueueAttributes on the queue, "
-								+ "and the other actions README's deployment section lists.",
+								+ "and the other actions docs/deployment.md lists.",
 						failure);
 			}
 		}

@@ -3,7 +3,7 @@ package com.loginetl.startup;
 import java.util.Locale;
 
 /**
- * A setting as README's configuration table names it: by its property and by the environment
+ * A setting as the configuration table (docs/configuration.md) names it: by its property and by the environment
  * variable that sets it, so a report fits whichever way the operator configures the service.
  *
  * @param property the documented (kebab-case) property, e.g. {@code logins.dead-letter-queue}

@@ -336,7 +336,8 @@ public class PartitionMaintenance implements SmartLifecycle {
 						+ " WHERE create_date < ?").param(cutoff).query(Long.class).single();
 				if (old > 0) {
 					log.warn("{} rows in the DEFAULT partition {} are from before {}, past logins.retention; "
-							+ "retention never drops DEFAULT rows: delete or move them yourself (README, Retention)",
+							+ "retention never drops DEFAULT rows: delete or move them yourself "
+							+ "(docs/data-model.md, Retention)",
 							old, partition.name(), cutoff);
 				}
 			}

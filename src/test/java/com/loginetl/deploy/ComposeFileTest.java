@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JSON schema (vendored from dclint, src/test/resources/deploy/schemas) and passes
  * {@link ComposeLint}, dclint's rules in Java; npm's dclint itself lints it
  * (src/test/resources/deploy/tools/dclint.json; with the external tools only) and finds what
- * ComposeLint finds in a broken copy; its services are wired as README's Deployment section says.
+ * ComposeLint finds in a broken copy; its services are wired as docs/deployment.md's compose section says.
  */
 class ComposeFileTest {
 

@@ -44,13 +44,16 @@ class HelmChartTest {
 			"keda.sh/v1alpha1/TriggerAuthentication", "monitoring.coreos.com/v1/ServiceMonitor",
 			"monitoring.coreos.com/v1/PrometheusRule");
 
-	/** The service's environment variables (README's configuration table). */
+	/** The service's environment variables (docs/configuration.md's table). */
 	private static final Set<String> SERVICE_ENVIRONMENT = Set.of("SPRING_CLOUD_AWS_SQS_ENDPOINT",
 			"SPRING_CLOUD_AWS_REGION_STATIC", "SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY",
 			"SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
 			"SPRING_DATASOURCE_PASSWORD", "LOGINS_QUEUE", "LOGINS_DEAD_LETTER_QUEUE", "LOGINS_MASKING_KEYSET_FILE",
 			"SERVER_PORT", "MANAGEMENT_SERVER_PORT", "LOGINS_EXIT_WHEN_IDLE", "SPRING_FLYWAY_USER",
 			"LOGINS_DATABASE_SSL_MODE", "LOGINS_DATABASE_SSL_ROOT_CERT", "LOGINS_MASKING_KMS_KEY_URI");
+
+	/** The heading of docs/deployment.md's part on the chart's defaults, which its values tables follow. */
+	private static final String CHART_DEFAULTS = "\n## The chart's security defaults\n";
 
 	/** The rule every NetworkPolicy rule of the chart keeps: no peer list may be empty (that admits any address). */
 	private static final String CIDR_REQUIRED = "an empty peer list would admit any address";
@@ -600,21 +603,22 @@ class HelmChartTest {
 	}
 
 	/**
-	 * README's install example and docs/deployment.md's production additions render, and with them
+	 * docs/deployment.md's install example and its production additions render, and with them
 	 * the locked-down NetworkPolicy lets the pods reach the database and AWS, so the walk-through
 	 * works as written.
 	 */
 	@Test
 	void theDocumentedValuesFilesRenderAndOpenTheNetworkPolicyForTheDatabaseAndAws(@TempDir Path dir)
 			throws Exception {
-		Path readme = dir.resolve("readme-values.yaml");
-		java.nio.file.Files.writeString(readme, yamlBlockAfter(DeployFiles.read(DeployFiles.file("README.md")),
+		Path install = dir.resolve("install-values.yaml");
+		java.nio.file.Files.writeString(install, yamlBlockAfter(DeployFiles.read(DeployFiles.file("docs/deployment.md")),
 				"4. **Install** with a values file such as:", "   "));
 		Path docs = dir.resolve("docs-values.yaml");
 		java.nio.file.Files.writeString(docs, yamlBlockAfter(DeployFiles.read(DeployFiles.file("docs/deployment.md")),
-				"A production values file adds to README's example:", ""));
+				"A production values file adds to the install example of [Kubernetes with Helm](#kubernetes-with-helm):",
+				""));
 
-		List<Map<String, Object>> release = ChartRenderer.render(List.of(readme, docs), Map.of());
+		List<Map<String, Object>> release = ChartRenderer.render(List.of(install, docs), Map.of());
 		assertThat(egressByPort(only(release, NetworkPolicy.class))).containsKeys("TCP/5432", "TCP/443");
 		assertThat(only(release, NetworkPolicy.class).getSpec().getIngress()).singleElement()
 			.satisfies((rule) -> assertThat(rule.getFrom()).isNotEmpty());
@@ -623,15 +627,20 @@ class HelmChartTest {
 				"LOGINS_DATABASE_SSL_ROOT_CERT", "LOGINS_MASKING_KMS_KEY_URI");
 	}
 
-	/** docs/deployment.md's values table gives each value's default as values.yaml has it. */
+	/**
+	 * docs/deployment.md's values tables (the chart's security defaults; above them, the compose
+	 * services' table has the same shape) give each value's default as values.yaml has it.
+	 */
 	@Test
 	@SuppressWarnings("unchecked")
 	void theDeploymentDocsGiveEachValuesDefault() {
 		Map<String, Object> values = ChartRenderer.load(DeployFiles.chart().resolve("values.yaml"));
+		String deployment = DeployFiles.read(DeployFiles.file("docs/deployment.md"));
+		assertThat(deployment).contains(CHART_DEFAULTS);
 		// | `name` / `sibling` | `default` / `default` | meaning |
 		java.util.regex.Matcher rows = java.util.regex.Pattern
 			.compile("^\\| (`[^|]+`) \\| ([^|]+) \\|", java.util.regex.Pattern.MULTILINE)
-			.matcher(DeployFiles.read(DeployFiles.file("docs/deployment.md")));
+			.matcher(deployment.substring(deployment.indexOf(CHART_DEFAULTS)));
 		int checked = 0;
 		while (rows.find()) {
 			List<String> names = List.of(rows.group(1).replace("`", "").split(" / "));

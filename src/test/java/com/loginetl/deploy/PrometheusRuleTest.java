@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The chart's PrometheusRule: off by default; its rules pass {@code promtool check rules}; the
  * promtool unit tests in src/test/resources/deploy/prometheus fire and stay quiet as they must at
  * the default thresholds, and fail when a threshold changes either way; the thresholds are values;
- * the object matches the Prometheus Operator's CRD schema; README has a runbook line per alert.
+ * the object matches the Prometheus Operator's CRD schema; docs/operating.md has a runbook line per alert.
  */
 class PrometheusRuleTest {
 
@@ -169,10 +169,10 @@ class PrometheusRuleTest {
 	}
 
 	@Test
-	void readmeHasARunbookLineForEveryAlert() {
-		String readme = DeployFiles.read(DeployFiles.file("README.md"));
-		assertThat(readme).contains("### Alert runbook");
-		String runbook = readme.substring(readme.indexOf("### Alert runbook"));
+	void theOperatingPageHasARunbookLineForEveryAlert() {
+		String operating = DeployFiles.read(DeployFiles.file("docs/operating.md"));
+		assertThat(operating).contains("\n## Alert runbook\n");
+		String runbook = operating.substring(operating.indexOf("\n## Alert runbook\n") + 1);
 		runbook = runbook.substring(0, runbook.indexOf("\n## "));
 		Set<String> documented = new LinkedHashSet<>();
 		Matcher row = Pattern.compile("(?m)^\\| `(LoginEtl\\w+)` \\|").matcher(runbook);

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * Prometheus's HTTP API: each parses, and each query over the service's own meters returns series
  * with numbers. The rules evaluate without error against the real series, the dead-letter alert
  * fires by reason while those for store failures, a pause, a growing backlog and lag stay quiet,
- * and the meters README lists exist under those names.
+ * and the meters docs/operating.md lists exist under those names.
  */
 @ExternalTools
 class PrometheusScrapeIT {
@@ -129,7 +129,7 @@ class PrometheusScrapeIT {
 		Instant now = Instant.now();
 		assertDashboardQueries(prometheus, now);
 		assertAlertExpressions(prometheus, target, alerts, now);
-		assertReadmeMetersExist(prometheus, target);
+		assertDocumentedMetersExist(prometheus, target);
 		assertThat(values(prometheus.query("sum(logins_duplicates_total{" + target.selector() + "})", now)))
 			.as("the redelivery, seen by Prometheus")
 			.singleElement()
@@ -216,16 +216,16 @@ class PrometheusScrapeIT {
 	}
 
 	/**
-	 * The meters of README's "Operating it" table, by their Prometheus names, are all in
+	 * The meters of docs/operating.md's table, by their Prometheus names, are all in
 	 * Prometheus with the label values the table names, and Prometheus has no other
 	 * {@code logins_} series.
 	 */
-	private static void assertReadmeMetersExist(PrometheusServer prometheus, ScrapeTarget target) {
+	private static void assertDocumentedMetersExist(PrometheusServer prometheus, ScrapeTarget target) {
 		Set<String> scraped = new LinkedHashSet<>(
 				prometheus.labelValues("__name__", "{" + target.selector() + "}"));
 		scraped.removeIf((name) -> !name.startsWith("logins_"));
 		Set<String> covered = new LinkedHashSet<>();
-		Map<String, String> documented = readmeMeters();
+		Map<String, String> documented = documentedMeters();
 		assertThat(documented).hasSizeGreaterThanOrEqualTo(10);
 		documented.forEach((name, labels) -> {
 			if (name.endsWith("_*")) {
@@ -234,7 +234,7 @@ class PrometheusScrapeIT {
 				scraped.stream().filter((series) -> series.startsWith(base)).forEach(covered::add);
 				return;
 			}
-			assertThat(scraped).as("README's %s", name).contains(name);
+			assertThat(scraped).as("docs/operating.md's %s", name).contains(name);
 			covered.add(name);
 			if (labels.isEmpty()) {
 				return;
@@ -251,16 +251,19 @@ class PrometheusScrapeIT {
 				}
 			}
 		});
-		assertThat(covered).as("every logins_ series Prometheus scraped is in README's table")
+		assertThat(covered).as("every logins_ series Prometheus scraped is in docs/operating.md's table")
 			.containsExactlyInAnyOrderElementsOf(scraped);
 	}
 
-	/** README's meter table: Prometheus name (histograms as {@code name_*}) to the label part in braces, or "". */
-	private static Map<String, String> readmeMeters() {
-		String readme = DeployFiles.read(DeployFiles.file("README.md"));
-		String operating = readme.substring(readme.indexOf("\n## Operating it"));
+	/**
+	 * docs/operating.md's meter table (before its first section): Prometheus name (histograms as
+	 * {@code name_*}) to the label part in braces, or "".
+	 */
+	private static Map<String, String> documentedMeters() {
+		String page = DeployFiles.read(DeployFiles.file("docs/operating.md"));
+		assertThat(page).startsWith("# Operating it\n");
 		Matcher row = Pattern.compile("(?m)^\\s*\\| `logins\\.[a-z_.]+` \\| `(logins_[a-z_*]+)(?:\\{([^}]*)})?` \\|")
-			.matcher(operating.substring(0, operating.indexOf("\n## ", 1)));
+			.matcher(page.substring(0, page.indexOf("\n## ")));
 		Map<String, String> meters = new LinkedHashMap<>();
 		while (row.find()) {
 			meters.put(row.group(1), row.group(2) == null ? "" : row.group(2));

@@ -99,7 +99,7 @@ class DatabaseBlackHoleIT {
 			producer.stop();
 			workload.assertEveryValidMessageIsExactlyOneRow(Duration.ofSeconds(90));
 			// A batch given up before its thread failed can come back to a second poller meanwhile,
-			// and its rejected messages be dead-lettered by both: the doubling README allows.
+			// and its rejected messages be dead-lettered by both: the doubling docs/failure-behaviour.md allows.
 			workload.assertEveryInvalidMessageIsDeadLetteredAtLeastOnce(Duration.ofSeconds(60));
 			assertThat(service.output()).contains("Gave up a batch of", "(logins.listener.max-processing-time)");
 		}

@@ -8,8 +8,8 @@ import com.loginetl.support.ServiceProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a service logged from a point on, such as the start of a fault, and the checks README's
- * failure table makes of it: an expected fault logs its state changes (down, back) once each, at
+ * What a service logged from a point on, such as the start of a fault, and the checks the failure
+ * table of docs/failure-behaviour.md makes of it: an expected fault logs its state changes (down, back) once each, at
  * WARN, as a few concise lines, without a stack trace or an ERROR.
  */
 final class FaultLog {

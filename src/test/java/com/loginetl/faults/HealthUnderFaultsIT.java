@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Liveness and readiness answer within a second (p99 of 100 requests each) in every fault state of
- * README's failure table: database unreachable (connections refused) or silent (black hole), SQS
+ * docs/failure-behaviour.md's failure table: database unreachable (connections refused) or silent (black hole), SQS
  * unreachable or silent, dead-letter queue missing, a slow database (the table locked). Each state
  * is first seen to be in effect (readiness DOWN, or a session of the service waiting on the lock,
  * before and after the timing), then timed.

@@ -30,7 +30,7 @@ class PoisonFloodIT {
 
 	/**
 	 * Measured 2026-12-04 on the 2-core test machine under a load average of about 19: 313 MiB
-	 * (README's failure table). The bound leaves a quarter for another JDK build or machine.
+	 * (docs/failure-behaviour.md's failure table). The bound leaves a quarter for another JDK build or machine.
 	 */
 	private static final long PEAK_RSS_MIB = 400;
 

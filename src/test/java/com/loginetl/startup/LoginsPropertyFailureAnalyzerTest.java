@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Every {@code logins.*} setting of README's configuration table, given an invalid value, is
+ * Every {@code logins.*} setting of the configuration table (docs/configuration.md), given an invalid value, is
  * reported by its documented property and environment variable, with the value and the reason.
  * The settings bind as in the service: application.yaml's defaults, then the one mistake.
  */
@@ -57,7 +57,7 @@ class LoginsPropertyFailureAnalyzerTest {
 		assertThat(analysis.getDescription()).contains(property + " (" + variable + ") is '" + value + "'")
 			.contains(reason)
 			.doesNotContainPattern("logins\\.[\\w.-]*[A-Z]");
-		assertThat(analysis.getAction()).contains("README's configuration table");
+		assertThat(analysis.getAction()).contains("The configuration table (docs/configuration.md)");
 	}
 
 	@Test

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Starts the packaged service with a mistake in its environment and returns the report Spring
- * Boot printed, after checking what every start-up report promises (README, "Building and running
- * the jar"): exit status 1, no stack trace, and no HTTP port opened.
+ * Boot printed, after checking what every start-up report promises (docs/configuration.md,
+ * "Building and running the jar"): exit status 1, no stack trace, and no HTTP port opened.
  */
 public final class FailedStart {
 

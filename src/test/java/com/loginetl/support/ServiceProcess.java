@@ -54,7 +54,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 * {@code LOGINS_*}, {@code SPRING_*}, {@code MANAGEMENT_*} and {@code AWS_*} ones) and JVM
 	 * options, on free ports, as the Docker image starts it: its ENTRYPOINT on the jar's extracted
 	 * layers with their class-data-sharing archive, which is ready sooner than {@code java -jar}
-	 * (8.1 against 13.4 s, README's tuning log).
+	 * (8.1 against 13.4 s, docs/performance.md's tuning log).
 	 */
 	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
 		return start(image().command(List.of(jvmOptions)), environment);
@@ -105,7 +105,7 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Spring properties as the environment variables README's configuration table names:
+	 * Spring properties as the environment variables docs/configuration.md's table names:
 	 * {@code logins.dead-letter-queue} is {@code LOGINS_DEAD_LETTER_QUEUE}.
 	 */
 	public static Map<String, String> environmentOf(Map<String, String> properties) {
