@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import com.loginetl.LogFields;
 import com.loginetl.masking.DeadLetterSeal;
 import com.loginetl.masking.PiiField;
 import com.loginetl.masking.PiiMasker;
@@ -85,8 +86,10 @@ public class LoginBatchProcessor {
 		if (!redriveIgnored.isEmpty()) {
 			// The ids are SQS's own: what the producer put in the attributes is never logged.
 			this.metrics.redriveAttributesIgnored(redriveIgnored.size());
-			log.warn("Ignored the redrive attributes of {} messages, which no valid redrive_seal vouches for; each is "
-					+ "stored under its own message id and SentTimestamp: {}", redriveIgnored.size(), redriveIgnored);
+			log.atWarn()
+				.addKeyValue(LogFields.MESSAGE_IDS, redriveIgnored)
+				.log("Ignored the redrive attributes of {} messages, which no valid redrive_seal vouches for; each is "
+						+ "stored under its own message id and SentTimestamp: {}", redriveIgnored.size(), redriveIgnored);
 		}
 		List<Message<String>> done = new ArrayList<>();
 		if (!rows.isEmpty()) {
@@ -136,13 +139,18 @@ public class LoginBatchProcessor {
 		if (!outcome.blocked().isEmpty()) {
 			// Not an outage: the rest of the batch is written, and these wait for their next delivery.
 			this.metrics.blocked(outcome.blocked().size());
-			log.warn("Rows of {} messages stay locked by another session's open transaction (SQLSTATE 55P03); "
-					+ "the messages are left on the queue for redelivery: {}", outcome.blocked().size(),
-					outcome.blocked());
+			List<String> blocked = List.copyOf(outcome.blocked());
+			log.atWarn()
+				.addKeyValue(LogFields.MESSAGE_IDS, blocked)
+				.addKeyValue(LogFields.SQL_STATE, "55P03")
+				.log("Rows of {} messages stay locked by another session's open transaction (SQLSTATE 55P03); "
+						+ "the messages are left on the queue for redelivery: {}", blocked.size(), blocked);
 		}
 		if (!outcome.duplicates().isEmpty()) {
-			log.info("Skipped {} redelivered messages already stored: {}", outcome.duplicates().size(),
-					outcome.duplicates());
+			List<String> duplicates = List.copyOf(outcome.duplicates());
+			log.atInfo()
+				.addKeyValue(LogFields.MESSAGE_IDS, duplicates)
+				.log("Skipped {} redelivered messages already stored: {}", duplicates.size(), duplicates);
 		}
 		log.debug("Committed {} rows ({} duplicates, {} refused, {} blocked)", outcome.written().size(),
 				outcome.duplicates().size(), outcome.refused().size(), outcome.blocked().size());
