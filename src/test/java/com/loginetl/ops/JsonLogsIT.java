@@ -71,8 +71,10 @@ class JsonLogsIT {
 				proxy.cut();
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> service.status("/actuator/health/readiness") == 503);
+				// a batch that meets the outage: its failure is logged within the batch
 				scenario.queues().sendAll(valid.subList(10, 20));
-				Thread.sleep(5_000);
+				await().atMost(Duration.ofSeconds(60))
+					.until(() -> service.scrape().valueOrZero("logins_store_failures_total") > 0);
 				proxy.restore();
 				await().atMost(Duration.ofSeconds(60))
 					.until(() -> service.status("/actuator/health/readiness") == 200);
@@ -102,8 +104,11 @@ class JsonLogsIT {
 				assertThat(line.path("message").asString()).contains(id).contains("dead-letter queue");
 			});
 		}
-		assertThat(lines).as("the outage's first line")
-			.anySatisfy((line) -> assertThat(line.path("message").asString()).startsWith("Database unavailable"));
+		assertThat(lines).as("the outage's first line, logged by the batch that met it")
+			.anySatisfy((line) -> {
+				assertThat(line.path("message").asString()).startsWith("Database unavailable");
+				assertThat(line.path("batch_id").asString()).matches("[0-9a-f]{16}");
+			});
 		assertThat(lines).as("the outage's last line")
 			.anySatisfy((line) -> assertThat(line.path("message").asString()).startsWith("Database answers again"));
 		for (String value : pii) {
