@@ -56,8 +56,9 @@ class ListenerConfiguration {
 				// Only the attributes dlq redrive sets are asked for: all of them would let one named
 				// like a listener header (Sqs_RawMessageId, Sqs_ReceiptHandle) pose as it, since the
 				// header mapper copies attributes before its own headers.
+				// The W3C trace context (traceparent, tracestate) links a batch's span to its producers'.
 				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM, DeadLetterAttributes.SOURCE_SENT_TIMESTAMP,
-						DeadLetterAttributes.REDRIVE_SEAL))
+						DeadLetterAttributes.REDRIVE_SEAL, BatchTracing.TRACEPARENT, BatchTracing.TRACESTATE))
 				.messageConverter(bodyAsString()))
 			.build();
 	}

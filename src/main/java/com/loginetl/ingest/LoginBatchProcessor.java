@@ -18,6 +18,8 @@ import com.loginetl.storage.LoginWriter;
 import com.loginetl.storage.SqlFailures;
 import com.loginetl.storage.UserLogin;
 import com.loginetl.storage.WriteOutcome;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +54,11 @@ public class LoginBatchProcessor {
 
 	private final Clock clock;
 
+	private final BatchTracing tracing;
+
 	LoginBatchProcessor(PiiMasker masker, DeadLetterSeal seal, LoginWriter writer, DeadLetters deadLetters,
-			LoginMetrics metrics, DatabaseAvailability database) {
+			LoginMetrics metrics, DatabaseAvailability database, BatchTracing tracing) {
+		this.tracing = tracing;
 		this.masker = masker;
 		this.seal = seal;
 		this.writer = writer;
@@ -95,17 +100,27 @@ public class LoginBatchProcessor {
 		if (!rows.isEmpty()) {
 			store(valid, rows, rejections, done);
 		}
-		done.addAll(this.deadLetters.send(rejections));
+		if (!rejections.isEmpty()) {
+			Span send = this.tracing.startChild("dead-letter send");
+			try (Tracer.SpanInScope scope = this.tracing.inScope(send)) {
+				done.addAll(this.deadLetters.send(rejections));
+			}
+			finally {
+				send.end();
+			}
+		}
 		return done;
 	}
 
 	private void store(List<ReceivedMessage> valid, List<UserLogin> rows, List<Rejection> rejections,
 			List<Message<String>> done) {
 		WriteOutcome outcome;
-		try {
+		Span insert = this.tracing.startChild("insert");
+		try (Tracer.SpanInScope scope = this.tracing.inScope(insert)) {
 			outcome = this.writer.write(rows);
 		}
 		catch (DataAccessException | TransactionException ex) {
+			insert.error(ex);
 			// A failure to begin, commit or roll back is as much an outage as a failed statement,
 			// and so is a statement the server cancelled (57014): lock waits end before it as 55P03,
 			// so a statement that ran this long finds the database overloaded. The outage's state
@@ -115,6 +130,9 @@ public class LoginBatchProcessor {
 			log.debug("Database did not take a batch ({}); its {} valid messages stay on the queue for redelivery",
 					SqlFailures.describe(ex), rows.size());
 			return;
+		}
+		finally {
+			insert.end();
 		}
 		Instant committed = this.clock.instant();
 		for (ReceivedMessage received : valid) {

@@ -8,6 +8,8 @@ import com.loginetl.LogFields;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.BatchVisibility;
 import io.awspring.cloud.sqs.listener.acknowledgement.BatchAcknowledgement;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -32,18 +34,33 @@ class LoginEventListener {
 
 	private final PendingDeletions deletions;
 
+	private final BatchTracing tracing;
+
 	LoginEventListener(LoginBatchProcessor processor, VisibilityKeeper visibilityKeeper,
-			PendingDeletions deletions) {
+			PendingDeletions deletions, BatchTracing tracing) {
 		this.processor = processor;
 		this.visibilityKeeper = visibilityKeeper;
 		this.deletions = deletions;
+		this.tracing = tracing;
 	}
 
 	@SqsListener(queueNames = "${logins.queue}", factory = ListenerConfiguration.CONTAINER_FACTORY)
 	void onBatch(List<Message<String>> batch, BatchAcknowledgement<String> acknowledgement,
 			BatchVisibility visibility) {
-		try (MDC.MDCCloseable batchId = MDC.putCloseable(LogFields.BATCH_ID, newBatchId())) {
+		if (!this.tracing.enabled()) {
+			try (MDC.MDCCloseable batchId = MDC.putCloseable(LogFields.BATCH_ID, newBatchId())) {
+				process(batch, acknowledgement, visibility);
+			}
+			return;
+		}
+		// With tracing on, the batch's span is in scope: its traceId and spanId are in every line's MDC.
+		Span span = this.tracing.startBatch(batch);
+		try (MDC.MDCCloseable batchId = MDC.putCloseable(LogFields.BATCH_ID, newBatchId());
+				Tracer.SpanInScope scope = this.tracing.inScope(span)) {
 			process(batch, acknowledgement, visibility);
+		}
+		finally {
+			span.end();
 		}
 	}
 
@@ -54,11 +71,14 @@ class LoginEventListener {
 		if (done.isEmpty()) {
 			return;
 		}
+		Span deletion = this.tracing.startChild("delete");
 		try {
-			this.deletions.track(acknowledgement.acknowledgeAsync(done), done.size());
+			this.deletions.track(BatchTracing.endWhenDone(deletion, acknowledgement.acknowledgeAsync(done)), done.size());
 		}
 		catch (RuntimeException ex) {
 			// The rows are committed; redelivered messages will be recognised as duplicates.
+			deletion.error(ex);
+			deletion.end();
 			log.warn("Could not delete {} processed messages from the queue ({}); they will be redelivered and "
 					+ "skipped as duplicates", done.size(), ex.getClass().getSimpleName());
 		}
