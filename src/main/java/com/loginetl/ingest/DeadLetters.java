@@ -10,10 +10,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import com.google.common.base.Utf8;
+import com.loginetl.LogFields;
 import com.loginetl.masking.DeadLetterSeal;
 import com.loginetl.ops.LoginMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -97,22 +99,24 @@ class DeadLetters {
 				Rejection rejection = chunk.get(i).rejection();
 				if (failed.contains(Integer.toString(i))) {
 					this.metrics.deadLetterFailed();
-					log.warn("Message {} rejected ({}) but not sent to the dead-letter queue ({}); it stays on the "
-							+ "queue and is tried again on redelivery", MessageIds.forLog(rejection.message().messageId()),
-							rejection.reason(), failure);
+					fields(log.atWarn(), rejection)
+						.log("Message {} rejected ({}) but not sent to the dead-letter queue ({}); it stays on the "
+								+ "queue and is tried again on redelivery", MessageIds.forLog(rejection.message().messageId()),
+								rejection.reason(), failure);
 				}
 				else {
 					sent.add(rejection.message().message());
 					this.metrics.rejected(rejection.reason());
 					if (chunk.get(i).omitted()) {
 						this.metrics.deadLetterBodyOmitted();
-						log.warn("Message {} rejected ({}); its body of {} bytes is too large to seal into one dead "
-								+ "letter, so the dead letter has none (sealed=omitted)",
-								MessageIds.forLog(rejection.message().messageId()),
-								rejection.reason(), Utf8.encodedLength(rejection.message().body()));
+						fields(log.atWarn(), rejection)
+							.log("Message {} rejected ({}); its body of {} bytes is too large to seal into one dead "
+									+ "letter, so the dead letter has none (sealed=omitted)",
+									MessageIds.forLog(rejection.message().messageId()),
+									rejection.reason(), Utf8.encodedLength(rejection.message().body()));
 					}
 					else {
-						log.info("Message {} rejected ({}); sent to the dead-letter queue",
+						fields(log.atInfo(), rejection).log("Message {} rejected ({}); sent to the dead-letter queue",
 								MessageIds.forLog(rejection.message().messageId()), rejection.reason());
 					}
 				}
@@ -158,6 +162,12 @@ class DeadLetters {
 
 	/** A rejection as its dead letter: the body to send, and whether the original had to be left out. */
 	private record Sealed(Rejection rejection, String body, boolean omitted) {
+	}
+
+	/** The rejected message's id and reason as fields of a log event, beside the readable message. */
+	private static LoggingEventBuilder fields(LoggingEventBuilder event, Rejection rejection) {
+		return event.addKeyValue(LogFields.MESSAGE_ID, MessageIds.forLog(rejection.message().messageId()))
+			.addKeyValue(LogFields.REASON, rejection.reason());
 	}
 
 	private static MessageAttributeValue text(String value) {

@@ -53,11 +53,12 @@ class ListenerConfiguration {
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
 				.messageSystemAttributeNames(List.of(MessageSystemAttributeName.SENT_TIMESTAMP,
 						MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
-				// Only the attributes dlq redrive sets are asked for: all of them would let one named
+				// Only the attributes dlq redrive sets, and W3C trace context, are asked for: all of them would let one named
 				// like a listener header (Sqs_RawMessageId, Sqs_ReceiptHandle) pose as it, since the
 				// header mapper copies attributes before its own headers.
+				// traceparent links a batch's span to its producers' spans (BatchTracing).
 				.messageAttributeNames(List.of(DeadLetterAttributes.REDRIVEN_FROM, DeadLetterAttributes.SOURCE_SENT_TIMESTAMP,
-						DeadLetterAttributes.REDRIVE_SEAL))
+						DeadLetterAttributes.REDRIVE_SEAL, BatchTracing.TRACEPARENT, BatchTracing.TRACESTATE))
 				.messageConverter(bodyAsString()))
 			.build();
 	}

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import com.loginetl.LogFields;
 import com.loginetl.masking.DeadLetterSeal;
 import com.loginetl.masking.PiiField;
 import com.loginetl.masking.PiiMasker;
@@ -17,6 +18,8 @@ import com.loginetl.storage.LoginWriter;
 import com.loginetl.storage.SqlFailures;
 import com.loginetl.storage.UserLogin;
 import com.loginetl.storage.WriteOutcome;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +54,11 @@ public class LoginBatchProcessor {
 
 	private final Clock clock;
 
+	private final BatchTracing tracing;
+
 	LoginBatchProcessor(PiiMasker masker, DeadLetterSeal seal, LoginWriter writer, DeadLetters deadLetters,
-			LoginMetrics metrics, DatabaseAvailability database) {
+			LoginMetrics metrics, DatabaseAvailability database, BatchTracing tracing) {
+		this.tracing = tracing;
 		this.masker = masker;
 		this.seal = seal;
 		this.writer = writer;
@@ -85,24 +91,36 @@ public class LoginBatchProcessor {
 		if (!redriveIgnored.isEmpty()) {
 			// The ids are SQS's own: what the producer put in the attributes is never logged.
 			this.metrics.redriveAttributesIgnored(redriveIgnored.size());
-			log.warn("Ignored the redrive attributes of {} messages, which no valid redrive_seal vouches for; each is "
-					+ "stored under its own message id and SentTimestamp: {}", redriveIgnored.size(), redriveIgnored);
+			log.atWarn()
+				.addKeyValue(LogFields.MESSAGE_IDS, redriveIgnored)
+				.log("Ignored the redrive attributes of {} messages, which no valid redrive_seal vouches for; each is "
+						+ "stored under its own message id and SentTimestamp: {}", redriveIgnored.size(), redriveIgnored);
 		}
 		List<Message<String>> done = new ArrayList<>();
 		if (!rows.isEmpty()) {
 			store(valid, rows, rejections, done);
 		}
-		done.addAll(this.deadLetters.send(rejections));
+		if (!rejections.isEmpty()) {
+			Span send = this.tracing.startChild("dead-letter send");
+			try (Tracer.SpanInScope scope = this.tracing.inScope(send)) {
+				done.addAll(this.deadLetters.send(rejections));
+			}
+			finally {
+				send.end();
+			}
+		}
 		return done;
 	}
 
 	private void store(List<ReceivedMessage> valid, List<UserLogin> rows, List<Rejection> rejections,
 			List<Message<String>> done) {
 		WriteOutcome outcome;
-		try {
+		Span insert = this.tracing.startChild("insert");
+		try (Tracer.SpanInScope scope = this.tracing.inScope(insert)) {
 			outcome = this.writer.write(rows);
 		}
 		catch (DataAccessException | TransactionException ex) {
+			insert.error(ex);
 			// A failure to begin, commit or roll back is as much an outage as a failed statement,
 			// and so is a statement the server cancelled (57014): lock waits end before it as 55P03,
 			// so a statement that ran this long finds the database overloaded. The outage's state
@@ -112,6 +130,9 @@ public class LoginBatchProcessor {
 			log.debug("Database did not take a batch ({}); its {} valid messages stay on the queue for redelivery",
 					SqlFailures.describe(ex), rows.size());
 			return;
+		}
+		finally {
+			insert.end();
 		}
 		Instant committed = this.clock.instant();
 		for (ReceivedMessage received : valid) {
@@ -136,13 +157,18 @@ public class LoginBatchProcessor {
 		if (!outcome.blocked().isEmpty()) {
 			// Not an outage: the rest of the batch is written, and these wait for their next delivery.
 			this.metrics.blocked(outcome.blocked().size());
-			log.warn("Rows of {} messages stay locked by another session's open transaction (SQLSTATE 55P03); "
-					+ "the messages are left on the queue for redelivery: {}", outcome.blocked().size(),
-					outcome.blocked());
+			List<String> blocked = List.copyOf(outcome.blocked());
+			log.atWarn()
+				.addKeyValue(LogFields.MESSAGE_IDS, blocked)
+				.addKeyValue(LogFields.SQL_STATE, "55P03")
+				.log("Rows of {} messages stay locked by another session's open transaction (SQLSTATE 55P03); "
+						+ "the messages are left on the queue for redelivery: {}", blocked.size(), blocked);
 		}
 		if (!outcome.duplicates().isEmpty()) {
-			log.info("Skipped {} redelivered messages already stored: {}", outcome.duplicates().size(),
-					outcome.duplicates());
+			List<String> duplicates = List.copyOf(outcome.duplicates());
+			log.atInfo()
+				.addKeyValue(LogFields.MESSAGE_IDS, duplicates)
+				.log("Skipped {} redelivered messages already stored: {}", duplicates.size(), duplicates);
 		}
 		log.debug("Committed {} rows ({} duplicates, {} refused, {} blocked)", outcome.written().size(),
 				outcome.duplicates().size(), outcome.refused().size(), outcome.blocked().size());

@@ -8,11 +8,13 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import com.loginetl.LogFields;
 import com.loginetl.ops.LoginMetrics;
 import io.awspring.cloud.sqs.listener.BatchVisibility;
 import io.awspring.cloud.sqs.listener.SqsHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.messaging.Message;
@@ -55,7 +57,7 @@ class VisibilityKeeper implements DisposableBean {
 
 	<T> T whileProcessing(List<Message<String>> messages, BatchVisibility batch, Supplier<T> work) {
 		long period = this.visibility.toMillis() / 3;
-		Extension extension = new Extension(messages, batch, System.nanoTime());
+		Extension extension = new Extension(messages, batch, System.nanoTime(), MDC.get(LogFields.BATCH_ID));
 		extension.schedule = this.scheduler.scheduleAtFixedRate(extension, period, period, TimeUnit.MILLISECONDS);
 		try {
 			return work.get();
@@ -79,12 +81,16 @@ class VisibilityKeeper implements DisposableBean {
 
 		private final long startedNanos;
 
+		/** The batch's id in its log lines, or null. */
+		private final String batchId;
+
 		private volatile ScheduledFuture<?> schedule;
 
-		Extension(List<Message<String>> messages, BatchVisibility batch, long startedNanos) {
+		Extension(List<Message<String>> messages, BatchVisibility batch, long startedNanos, String batchId) {
 			this.messages = messages;
 			this.batch = batch;
 			this.startedNanos = startedNanos;
+			this.batchId = batchId;
 		}
 
 		@Override
@@ -100,10 +106,17 @@ class VisibilityKeeper implements DisposableBean {
 			}
 			this.schedule.cancel(false);
 			VisibilityKeeper.this.metrics.batchGivenUp();
-			log.warn("Gave up a batch of {} messages still in progress after {} s "
-					+ "(logins.listener.max-processing-time); SQS delivers them again after their visibility timeout: {}",
-					this.messages.size(), elapsed.toSeconds(),
-					this.messages.stream().map((message) -> message.getHeaders().get(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER)).toList());
+			List<String> ids = this.messages.stream()
+				.map((message) -> MessageIds.forLog(message.getHeaders().get(SqsHeaders.SQS_RAW_MESSAGE_ID_HEADER, String.class)))
+				.toList();
+			// on the scheduler's thread: the batch's id is put back for this line
+			try (MDC.MDCCloseable batchId = (this.batchId != null) ? MDC.putCloseable(LogFields.BATCH_ID, this.batchId) : null) {
+				log.atWarn()
+					.addKeyValue(LogFields.MESSAGE_IDS, ids)
+					.log("Gave up a batch of {} messages still in progress after {} s "
+							+ "(logins.listener.max-processing-time); SQS delivers them again after their visibility "
+							+ "timeout: {}", this.messages.size(), elapsed.toSeconds(), ids);
+			}
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.loginetl.LogFields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +85,7 @@ public class LoginWriter {
 				throw ex;
 			}
 			if (rows.size() == 1) {
-				log.warn("Database refused the row of message {} (SQLSTATE {})", rows.get(0).sqsMessageId(), sqlState);
+				refusedRow(rows.get(0).sqsMessageId(), sqlState);
 				refused.put(rows.get(0).sqsMessageId(), sqlState);
 				return;
 			}
@@ -108,7 +109,7 @@ public class LoginWriter {
 					blocked.add(id);
 				}
 				else if (isCausedByRowData(sqlState)) {
-					log.warn("Database refused the row of message {} (SQLSTATE {})", id, sqlState);
+					refusedRow(id, sqlState);
 					refused.put(id, sqlState);
 				}
 				else {
@@ -116,6 +117,13 @@ public class LoginWriter {
 				}
 			}
 		}
+	}
+
+	private static void refusedRow(String messageId, String sqlState) {
+		log.atWarn()
+			.addKeyValue(LogFields.MESSAGE_ID, messageId)
+			.addKeyValue(LogFields.SQL_STATE, sqlState)
+			.log("Database refused the row of message {} (SQLSTATE {})", messageId, sqlState);
 	}
 
 	/** SQLSTATE classes 22 (data exception), 23 (integrity constraint) and 54 (limit exceeded). */

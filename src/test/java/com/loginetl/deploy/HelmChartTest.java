@@ -50,7 +50,8 @@ class HelmChartTest {
 			"SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY", "SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
 			"SPRING_DATASOURCE_PASSWORD", "LOGINS_QUEUE", "LOGINS_DEAD_LETTER_QUEUE", "LOGINS_MASKING_KEYSET_FILE",
 			"SERVER_PORT", "MANAGEMENT_SERVER_PORT", "LOGINS_EXIT_WHEN_IDLE", "SPRING_FLYWAY_USER",
-			"LOGINS_DATABASE_SSL_MODE", "LOGINS_DATABASE_SSL_ROOT_CERT", "LOGINS_MASKING_KMS_KEY_URI");
+			"LOGINS_DATABASE_SSL_MODE", "LOGINS_DATABASE_SSL_ROOT_CERT", "LOGINS_MASKING_KMS_KEY_URI",
+			"LOGGING_STRUCTURED_FORMAT_CONSOLE");
 
 	/** The heading of docs/deployment.md's part on the chart's defaults, which its values tables follow. */
 	private static final String CHART_DEFAULTS = "\n## The chart's security defaults\n";
@@ -272,6 +273,22 @@ class HelmChartTest {
 		assertThat(everythingOn).containsEntry("LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES", "20")
 			.containsEntry("SPRING_DATASOURCE_URL",
 					"jdbc:postgresql://logins.cluster-abc.us-east-1.rds.amazonaws.com:5432/logins");
+	}
+
+	/** The chart logs JSON (ECS) by default, plain text on request, and an extraConfig entry wins. */
+	@Test
+	void logLinesAreEcsJsonByDefaultAndPlainTextOnRequest() {
+		assertThat(configData(ChartRenderer.render())).containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "ecs");
+		assertThat(configData(ChartRenderer.render(List.of(), Map.of("logging.format", "logstash"))))
+			.containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "logstash");
+		assertThat(configData(ChartRenderer.render(List.of(), Map.of("logging.format", ""))))
+			.doesNotContainKey("LOGGING_STRUCTURED_FORMAT_CONSOLE");
+		assertThat(configData(ChartRenderer.render(List.of(),
+				Map.of("extraConfig.LOGGING_STRUCTURED_FORMAT_CONSOLE", "gelf"))))
+			.containsEntry("LOGGING_STRUCTURED_FORMAT_CONSOLE", "gelf");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("logging.format", "json")))
+			.withMessageContaining("format");
 	}
 
 	@Test
