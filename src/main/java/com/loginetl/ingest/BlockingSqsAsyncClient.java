@@ -66,9 +66,11 @@ import software.amazon.awssdk.services.sqs.model.UntagQueueResponse;
  * same calls with a blocking HTTP client and no event loop.
  * <p>
  * Only the calls the service makes are supported: {@code GetQueueUrl}, {@code GetQueueAttributes},
- * {@code ReceiveMessage}, {@code DeleteMessageBatch}, {@code ChangeMessageVisibilityBatch} (the
- * listener container, the start-up checks, health and queue depth, the dead-letter tool) and
- * {@code SendMessageBatch} (dead letters, redrive). Every other call fails with an
+ * {@code ReceiveMessage}, {@code DeleteMessageBatch}, {@code ChangeMessageVisibilityBatch} and
+ * {@code ChangeMessageVisibility} (the listener container, the start-up checks, health and queue
+ * depth, the dead-letter tool) and {@code SendMessageBatch} (dead letters, redrive). The container
+ * calls {@code CreateQueue} only with {@code QueueNotFoundStrategy.CREATE}, which the service never
+ * sets. Every other call fails with an
  * {@link UnsupportedOperationException} that names it and the setting that brings the asynchronous
  * client back. A failed call completes its future with the SDK's own exception, as the asynchronous
  * client does; a call the full pool cannot take fails at once with an {@link SdkClientException}.
@@ -108,6 +110,13 @@ final class BlockingSqsAsyncClient implements SqsAsyncClient {
 	public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
 			ChangeMessageVisibilityBatchRequest request) {
 		return run(() -> this.sqs.changeMessageVisibilityBatch(request));
+	}
+
+	/** The container's {@code Visibility} of a single message, which a listener may be handed. */
+	@Override
+	public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(
+			ChangeMessageVisibilityRequest request) {
+		return run(() -> this.sqs.changeMessageVisibility(request));
 	}
 
 	@Override
@@ -175,11 +184,6 @@ final class BlockingSqsAsyncClient implements SqsAsyncClient {
 		return unsupported("CancelMessageMoveTask");
 	}
 
-	@Override
-	public CompletableFuture<ChangeMessageVisibilityResponse> changeMessageVisibility(
-			ChangeMessageVisibilityRequest request) {
-		return unsupported("ChangeMessageVisibility");
-	}
 
 	@Override
 	public CompletableFuture<CreateQueueResponse> createQueue(CreateQueueRequest request) {
