@@ -48,7 +48,9 @@ public record IngestProperties(@NotBlank String queue, @NotBlank String deadLett
 	/**
 	 * @param maxMessagesPerPoll messages one poll asks for, and so the most rows one insert statement
 	 * writes: above 10, SQS's limit per receive call, Spring Cloud AWS makes several receive calls at
-	 * once and hands their messages on as one batch (deletions still go in calls of 10)
+	 * once and hands their messages on as one batch (deletions still go in calls of 10); such a poll
+	 * answers when its last receive call does, so at a trickle a message can wait up to
+	 * {@code pollTimeout} for its batch
 	 * @param maxConcurrentMessages messages in flight at once across all polls
 	 * @param pollTimeout how long one long poll waits for messages (SQS allows up to 20 s)
 	 * @param shutdownTimeout how long a stopping service waits for batches in flight to finish
