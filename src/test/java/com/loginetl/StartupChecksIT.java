@@ -143,9 +143,9 @@ class StartupChecksIT {
 		}, "The masking keyset file " + unreadableKeyset, "logins.masking.keyset-file (LOGINS_MASKING_KEYSET_FILE)",
 				"cannot be read");
 		mistake("listener value out of range", queues, postgres.newDatabase(), keyset,
-				(environment) -> environment.put("LOGINS_LISTENER_MAX_MESSAGES_PER_POLL", "50"),
-				"logins.listener.max-messages-per-poll (LOGINS_LISTENER_MAX_MESSAGES_PER_POLL) is '50'",
-				"must be less than or equal to 10", "The configuration table (docs/configuration.md)");
+				(environment) -> environment.put("LOGINS_LISTENER_MAX_MESSAGES_PER_POLL", "500"),
+				"logins.listener.max-messages-per-poll (LOGINS_LISTENER_MAX_MESSAGES_PER_POLL) is '500'",
+				"must be less than or equal to 100", "The configuration table (docs/configuration.md)");
 		mistake("several values out of range", queues, postgres.newDatabase(), keyset, (environment) -> {
 			environment.put("LOGINS_LISTENER_VISIBILITY_TIMEOUT", "1s");
 			environment.put("LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES", "0");

@@ -3,7 +3,11 @@ package com.loginetl.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one benchmark run does, from {@code -Dbench.*} system properties (the {@code bench} Maven
@@ -19,9 +23,10 @@ import java.util.List;
  * @param timeout limit of each phase (preload, drain, steady load, start, stop)
  * @param jfr whether the draining service records a Flight Recorder profile
  * @param outputDir where results, charts, logs and recordings go
+ * @param serviceVariants further service contenders, each the service variables it adds, by a name
  */
 record BenchSettings(int messages, int warmUp, int runs, int pollers, List<String> serviceJvmOptions, int steadyRate,
-		int steadySeconds, Duration timeout, boolean jfr, Path outputDir) {
+		int steadySeconds, Duration timeout, boolean jfr, Path outputDir, Map<String, Map<String, String>> serviceVariants) {
 
 	/** Threads that preload the queue with SendMessageBatch. */
 	static final int SENDER_THREADS = 4;
@@ -36,7 +41,8 @@ record BenchSettings(int messages, int warmUp, int runs, int pollers, List<Strin
 				intProperty("bench.steadyRate", 1_000), intProperty("bench.steadySeconds", 30),
 				Duration.ofSeconds(intProperty("bench.timeoutSeconds", 600)),
 				Boolean.parseBoolean(System.getProperty("bench.jfr", "false")),
-				Path.of(System.getProperty("bench.outputDir", "target/bench")));
+				Path.of(System.getProperty("bench.outputDir", "target/bench")),
+				variants(System.getProperty("bench.serviceVariants", "")));
 		settings.validate();
 		return settings;
 	}
@@ -74,6 +80,33 @@ record BenchSettings(int messages, int warmUp, int runs, int pollers, List<Strin
 		require(this.steadySeconds >= 5 && this.steadySeconds <= 600, "bench.steadySeconds must be 5 to 600");
 		require(this.timeout.toSeconds() >= 30 && this.timeout.toSeconds() <= 3_600,
 				"bench.timeoutSeconds must be 30 to 3600");
+	}
+
+	/**
+	 * {@code LOGINS_SQS_CLIENT=async;LOGINS_LISTENER_MAX_MESSAGES_PER_POLL=40,LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES=80}:
+	 * variants separated by semicolons, each one or more variables separated by commas.
+	 */
+	static Map<String, Map<String, String>> variants(String value) {
+		Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+		for (String variant : value.split(";")) {
+			if (variant.isBlank()) {
+				continue;
+			}
+			Map<String, String> environment = new LinkedHashMap<>();
+			for (String assignment : variant.split(",")) {
+				String[] nameValue = assignment.strip().split("=", 2);
+				require(nameValue.length == 2 && nameValue[0].startsWith("LOGINS_") && !nameValue[0].startsWith("LOGINS_TEST_"),
+						"bench.serviceVariants: '" + assignment + "' is not LOGINS_NAME=value");
+				environment.put(nameValue[0], nameValue[1]);
+			}
+			String name = environment.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey().replace("LOGINS_LISTENER_", "").replace("LOGINS_", "").toLowerCase(Locale.ROOT)
+						.replace('_', '-') + "-" + entry.getValue())
+				.collect(Collectors.joining("-"));
+			variants.put(name, environment);
+		}
+		return variants;
 	}
 
 	private static void require(boolean condition, String message) {

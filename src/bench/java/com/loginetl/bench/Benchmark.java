@@ -158,11 +158,12 @@ public final class Benchmark {
 		LoopDrain loops = new LoopDrain(sqs, cpu, settings, started);
 		LoopDrain.Result raw = null;
 		ServiceBench.Result b = null;
+		Map<String, ServiceBench.Result> variants = new LinkedHashMap<>();
 		if (loopsFirst) {
 			raw = rawLoop(loops, run, load, pollers);
 		}
 		else {
-			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+			b = serviceDrains(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad, variants);
 		}
 		say("(c) same-work loop: %d pollers, receive 10, read, mask, one insert, commit, delete batch", pollers);
 		LoopDrain.Result same = loops.run("same-work", run, load, pollers, postgres.newDatabase());
@@ -172,7 +173,7 @@ public final class Benchmark {
 			throw new IllegalStateException("The same-work loop wrote " + same.rows() + " rows, not " + load.valid());
 		}
 		if (loopsFirst) {
-			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+			b = serviceDrains(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad, variants);
 		}
 		else {
 			raw = rawLoop(loops, run, load, pollers);
@@ -262,6 +263,13 @@ public final class Benchmark {
 		serviceDetails.put("steady_producer", paced);
 		serviceDetails.put("counters", b.counters());
 		result.put("service", serviceDetails);
+		Map<String, Object> variantFigures = new LinkedHashMap<>();
+		variantFigures.put("service", variantFigures(b, same, load, steadyLoad, Map.of()));
+		variants.forEach((name, variant) -> variantFigures.put(name,
+				variantFigures(variant, same, load, steadyLoad, settings.serviceVariants().get(name))));
+		if (!variants.isEmpty()) {
+			result.put("service_variants", variantFigures);
+		}
 
 		if (settings.jfr()) {
 			Path recording = settings.outputDir().resolve("service-run-" + run + ".jfr");
@@ -284,6 +292,59 @@ public final class Benchmark {
 			.svg());
 		result.put("chart", chart.toString());
 		return result;
+	}
+
+	/**
+	 * The service, then each variant in the given order (odd runs); in even runs the variants in
+	 * reverse order, then the service, so that neither always meets the warmer machine.
+	 */
+	private static ServiceBench.Result serviceDrains(int run, BenchSettings settings, ServiceSettings service,
+			AssembledImage image, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
+			LoginLoad load, LoginLoad steadyLoad, Map<String, ServiceBench.Result> variants) {
+		List<String> names = new ArrayList<>(settings.serviceVariants().keySet());
+		if (run % 2 == 0) {
+			java.util.Collections.reverse(names);
+		}
+		ServiceBench.Result b = null;
+		if (run % 2 == 1) {
+			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+		}
+		for (String name : names) {
+			variants.put(name, new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started, name,
+					settings.serviceVariants().get(name)).run(run, load, steadyLoad));
+			say("    (b %s) %,.0f messages/s, %,.0f µs CPU per message", name, variants.get(name).drain().rate(),
+					micros(variants.get(name).drainCpu(), variants.get(name).drain()));
+		}
+		if (run % 2 == 0) {
+			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+		}
+		return b;
+	}
+
+	/** The figures that compare service contenders with each other and with the same-work loop. */
+	private static Map<String, Object> variantFigures(ServiceBench.Result b, LoopDrain.Result same, LoginLoad load,
+			LoginLoad steadyLoad, Map<String, String> environment) {
+		Map<String, Object> figures = new LinkedHashMap<>();
+		double serviceMicros = micros(b.drainCpu(), b.drain());
+		double sameMicros = micros(same.cpuSplit(), same.drain());
+		figures.put("environment", environment);
+		figures.put("drain_messages_per_s", round(b.drain().rate(), 0));
+		figures.put("cpu_us_per_message_drain", round(serviceMicros, 1));
+		figures.put("cpu_us_per_message_drain_without_jit",
+				round(microsWithoutJit(b.drainCpu(), b.drainThreads(), b.drain()), 1));
+		figures.put("throughput_to_same_work", round(b.drain().rate() / same.drain().rate(), 3));
+		figures.put("cpu_to_same_work", round(serviceMicros / sameMicros, 3));
+		figures.put("cpu_us_per_message_steady", round(b.steadyCpu().get("consumer_s") / b.steady().doneInWindow() * 1e6, 1));
+		figures.put("cpu_us_per_message_steady_without_jit",
+				round(microsWithoutJit(b.steadyCpu(), b.steadyThreads(), b.steady()), 1));
+		figures.put("rows_per_batch_drain", round(load.valid() / b.drainBatch().count(), 2));
+		figures.put("rows_per_batch_steady", round(steadyLoad.valid() / b.steadyBatch().count(), 2));
+		figures.put("lag_steady_p50_ms", millis(b.steadyLag().quantile(0.50)));
+		figures.put("lag_steady_p99_ms", millis(b.steadyLag().quantile(0.99)));
+		figures.put("peak_rss_mib", round(b.peakRssKib() / 1024.0, 1));
+		figures.put("stop_s", round(b.stopSeconds(), 2));
+		figures.put("threads_cpu_drain_s", rounded(b.drainThreads()));
+		return figures;
 	}
 
 	private static LoopDrain.Result rawLoop(LoopDrain loops, int run, LoginLoad load, int pollers) {
@@ -332,6 +393,7 @@ public final class Benchmark {
 		return details;
 	}
 
+	@SuppressWarnings("unchecked")
 	private static void printRun(Map<String, Object> result, BenchSettings settings) {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> f = (Map<String, Object>) result.get("figures");
@@ -388,6 +450,19 @@ public final class Benchmark {
 		say("  same-work loop threads over (c)    %s", describeThreads(same.get("threads_cpu_s")));
 		say("  service threads over (b)'s window  %s", describeThreads(s.get("service_threads_cpu_drain_s")));
 		say("  service threads at steady load     %s", describeThreads(s.get("service_threads_cpu_steady_s")));
+		if (result.containsKey("service_variants")) {
+			say("  service contenders: drain msgs/s, CPU/msg drain (without JIT), / same-work loop (throughput, CPU), CPU/msg steady (without JIT), rows per insert drain/steady, steady lag p50/p99, peak RSS");
+			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, v) -> say(
+					"    %-48s %,7.0f  %,6.1f (%,6.1f) µs  %.3f, %.3f  %,6.1f (%,6.1f) µs  %.2f / %.2f  %s / %s ms  %.0f MiB",
+					name, v.get("drain_messages_per_s"), v.get("cpu_us_per_message_drain"),
+					v.get("cpu_us_per_message_drain_without_jit"), v.get("throughput_to_same_work"),
+					v.get("cpu_to_same_work"), v.get("cpu_us_per_message_steady"),
+					v.get("cpu_us_per_message_steady_without_jit"), v.get("rows_per_batch_drain"),
+					v.get("rows_per_batch_steady"), v.get("lag_steady_p50_ms"), v.get("lag_steady_p99_ms"),
+					v.get("peak_rss_mib")));
+			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, v) -> say(
+					"    threads of %s over its drain window: %s", name, describeThreads(v.get("threads_cpu_drain_s"))));
+		}
 		say("  chart                              %s", result.get("chart"));
 		if (result.containsKey("profile")) {
 			say("  profile (Flight Recorder samples)  %s", result.get("profile"));
@@ -496,6 +571,7 @@ public final class Benchmark {
 		config.put("service_max_messages_per_poll", service.maxMessagesPerPoll());
 		config.put("service_environment_passed_on", service.passedOn().keySet());
 		config.put("service_jvm_options", settings.serviceJvmOptions());
+		config.put("service_variants", settings.serviceVariants());
 		config.put("steady_messages_per_s", settings.steadyRate());
 		config.put("steady_seconds", settings.steadySeconds());
 		config.put("sample_interval_ms", Timeline.INTERVAL_MILLIS);

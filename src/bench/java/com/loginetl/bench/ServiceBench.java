@@ -56,8 +56,25 @@ final class ServiceBench {
 
 	private final StartedProcesses started;
 
+	/** "" for the service at its defaults; a variant's name otherwise, in queue and log names. */
+	private final String variant;
+
+	private final Map<String, String> variantEnvironment;
+
 	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
 			ServiceSettings serviceSettings, AssembledImage image, StartedProcesses started) {
+		this(sqs, database, cpu, settings, serviceSettings, image, started, "", Map.of());
+	}
+
+	/**
+	 * A variant of the service: {@code variantEnvironment} added to its environment; it drains and
+	 * takes the steady load like the service, without the idle starts.
+	 */
+	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
+			ServiceSettings serviceSettings, AssembledImage image, StartedProcesses started, String variant,
+			Map<String, String> variantEnvironment) {
+		this.variant = variant;
+		this.variantEnvironment = variantEnvironment;
 		this.image = image;
 		this.started = started;
 		this.sqs = sqs;
@@ -68,27 +85,33 @@ final class ServiceBench {
 	}
 
 	Result run(int run, LoginLoad load, LoginLoad steadyLoad) {
-		ElasticMqProcess.QueuePair queues = this.sqs.createQueues("bench-service-" + run);
+		ElasticMqProcess.QueuePair queues = this.sqs.createQueues(
+				"bench-service-" + run + (this.variant.isEmpty() ? "" : "-" + this.variant));
 		Map<String, String> environment = environment(queues);
 
-		Benchmark.say("(b) idle start: the service on an empty queue and a new database (Flyway migrates it)");
-		double readyIdle;
-		double[] idleStartLine;
-		try (ServiceProcess idle = launch(environment, jvmOptions(run, false))) {
-			readyIdle = awaitReady(idle, System.nanoTime());
-			idleStartLine = startedLine(idle);
-			stop(idle, run, "idle");
+		double readyIdle = Double.NaN;
+		double[] idleStartLine = { Double.NaN, Double.NaN };
+		double readyIdlePlainJar = Double.NaN;
+		if (this.variant.isEmpty()) {
+			Benchmark.say("(b) idle start: the service on an empty queue and a new database (Flyway migrates it)");
+			try (ServiceProcess idle = launch(environment, jvmOptions(run, false))) {
+				readyIdle = awaitReady(idle, System.nanoTime());
+				idleStartLine = startedLine(idle);
+				stop(idle, run, "idle");
+			}
+			Benchmark.say("    ready after %.2f s (Spring Boot: started in %.2f s, process running for %.2f s)",
+					readyIdle, idleStartLine[0], idleStartLine[1]);
+			Benchmark.say("(b) idle start again from the plain jar, without the class-data-sharing archive");
+			try (ServiceProcess plain = ServiceProcess.start(plainJar(jvmOptions(run, false)), environment)) {
+				this.started.started(plain.pid());
+				readyIdlePlainJar = awaitReady(plain, System.nanoTime());
+				stop(plain, run, "idle-plain-jar");
+			}
+			Benchmark.say("    ready after %.2f s", readyIdlePlainJar);
 		}
-		Benchmark.say("    ready after %.2f s (Spring Boot: started in %.2f s, process running for %.2f s)", readyIdle,
-				idleStartLine[0], idleStartLine[1]);
-		Benchmark.say("(b) idle start again from the plain jar, without the class-data-sharing archive");
-		double readyIdlePlainJar;
-		try (ServiceProcess plain = ServiceProcess.start(plainJar(jvmOptions(run, false)), environment)) {
-			this.started.started(plain.pid());
-			readyIdlePlainJar = awaitReady(plain, System.nanoTime());
-			stop(plain, run, "idle-plain-jar");
+		else {
+			Benchmark.say("(b %s) the service with %s", this.variant, this.variantEnvironment);
 		}
-		Benchmark.say("    ready after %.2f s", readyIdlePlainJar);
 
 		Benchmark.say("(b) preloading %,d messages", load.size());
 		double preloadSeconds = new Senders(this.sqs.client(), queues.queueUrl()).preload(load.bodies(),
@@ -139,7 +162,7 @@ final class ServiceBench {
 				long peakRssKib = service.peakRssKib();
 				CpuMeter.Snapshot beforeStop = this.cpu.snapshot(service.pid());
 				Map<String, Double> counters = counters(afterSteady);
-				double stopSeconds = stop(service, run, "drain");
+				double stopSeconds = stop(service, run, this.variant.isEmpty() ? "drain" : "drain-" + this.variant);
 				this.sqs.deleteQueues(queues);
 				Benchmark.say("    p99 lag %s", Histogram.parse(afterSteady, "logins_lag_seconds")
 					.minus(Histogram.parse(afterDrain, "logins_lag_seconds"))
@@ -181,6 +204,7 @@ final class ServiceBench {
 		// The start-up check of the dead-letter queue timed out at the default 5 s on a machine with
 		// a load average of 30; the setting bounds dead-letter sends and checks only, not polling.
 		environment.putIfAbsent("LOGINS_SQS_TIMEOUT", "30s");
+		environment.putAll(this.variantEnvironment);
 		return environment;
 	}
 
@@ -202,7 +226,7 @@ final class ServiceBench {
 
 	private String[] jvmOptions(int run, boolean jfr) {
 		List<String> options = new ArrayList<>(this.settings.serviceJvmOptions());
-		if (jfr) {
+		if (jfr && this.variant.isEmpty()) {
 			Path recording = this.settings.outputDir().resolve("service-run-" + run + ".jfr").toAbsolutePath();
 			options.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=" + recording);
 		}

@@ -39,10 +39,12 @@ record ServiceSettings(int maxConcurrentMessages, int maxMessagesPerPoll, Map<St
 
 	/**
 	 * Receive calls the service can have open at once: Spring Cloud AWS's concurrency limiter hands
-	 * out {@code maxMessagesPerPoll} permits per poll out of {@code maxConcurrentMessages}.
+	 * out {@code maxMessagesPerPoll} permits per poll out of {@code maxConcurrentMessages}, and a poll
+	 * of more than 10 makes one receive call per 10 (SQS's limit).
 	 */
 	int pollers() {
-		return Math.max(1, (this.maxConcurrentMessages + this.maxMessagesPerPoll - 1) / this.maxMessagesPerPoll);
+		int polls = Math.max(1, (this.maxConcurrentMessages + this.maxMessagesPerPoll - 1) / this.maxMessagesPerPoll);
+		return polls * ((this.maxMessagesPerPoll + 9) / 10);
 	}
 
 	private static int setting(Properties properties, Map<String, String> environment, String property) {

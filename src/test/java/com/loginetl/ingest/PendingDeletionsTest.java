@@ -100,7 +100,8 @@ class PendingDeletionsTest {
 
 	private static IngestProperties properties(Duration shutdownTimeout) {
 		return new IngestProperties("q", "dlq", Duration.ofSeconds(5), new IngestProperties.Listener(10, 40,
-				Duration.ofSeconds(10), shutdownTimeout, Duration.ofSeconds(30), Duration.ofMinutes(3), Duration.ZERO));
+				Duration.ofSeconds(10), shutdownTimeout, Duration.ofSeconds(30), Duration.ofMinutes(3), Duration.ZERO),
+				IngestProperties.SqsClientType.SYNC);
 	}
 
 }

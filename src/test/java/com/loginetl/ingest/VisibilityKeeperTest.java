@@ -34,7 +34,8 @@ class VisibilityKeeperTest {
 	void aGivenUpBatchIsLoggedWithItsMessageIdsAndBatchIdAsFields() {
 		IngestProperties properties = new IngestProperties("q", "dlq", Duration.ofSeconds(5),
 				new IngestProperties.Listener(10, 10, Duration.ofSeconds(10), Duration.ofSeconds(20),
-						Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ZERO));
+						Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ZERO),
+				IngestProperties.SqsClientType.SYNC);
 		VisibilityKeeper keeper = new VisibilityKeeper(properties, new LoginMetrics(new SimpleMeterRegistry()));
 		String first = UUID.randomUUID().toString();
 		String second = UUID.randomUUID().toString();

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -110,6 +111,9 @@ class NoPiiLeaksIT {
 	@Autowired
 	DeadLetterSeal seal;
 
+	@Autowired
+	SqsAsyncClient sqs;
+
 	@LocalManagementPort
 	int port;
 
@@ -175,6 +179,12 @@ class NoPiiLeaksIT {
 		assertThat(this.events.text()).contains("DEBUG com.loginetl.")
 			.contains("DEBUG io.awspring.cloud.")
 			.contains("DEBUG software.amazon.awssdk.");
+		// The bodies went through the synchronous SDK client's Apache 5 HTTP client, which logged at
+		// DEBUG; only its wire and header loggers stay pinned (application.yaml).
+		assertThat(this.sqs.getClass().getSimpleName()).isEqualTo("BlockingSqsAsyncClient");
+		assertThat(this.events.text()).contains("DEBUG org.apache.hc.client5.")
+			.doesNotContain("org.apache.hc.client5.http.wire")
+			.doesNotContain("org.apache.hc.client5.http.headers");
 
 		Map<String, String> emitted = new LinkedHashMap<>();
 		emitted.put("log events", this.events.text());

@@ -31,7 +31,8 @@ class LoginsPropertyFailureAnalyzerTest {
 			logins.dead-letter-queue                | ""    | must not be blank
 			logins.sqs-timeout                      | 5 s   | not a valid Duration
 			logins.listener.max-messages-per-poll   | 0     | must be greater than or equal to 1
-			logins.listener.max-messages-per-poll   | 11    | must be less than or equal to 10
+			logins.listener.max-messages-per-poll   | 101   | must be less than or equal to 100
+			logins.sqs-client                       | netty | not a valid SqsClientType
 			logins.listener.max-messages-per-poll   | ten   | not a valid int
 			logins.listener.max-concurrent-messages | 0     | must be greater than or equal to 1
 			logins.listener.poll-timeout            | 0s    | must be longer than or equal to 1 second
