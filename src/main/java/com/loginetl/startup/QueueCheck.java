@@ -1,6 +1,7 @@
 package com.loginetl.startup;
 
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -41,17 +42,23 @@ final class QueueCheck {
 		this.properties = properties;
 	}
 
-	void check() {
-		check("source queue", Setting.QUEUE, this.properties.queue());
-		check("dead-letter queue", Setting.DEAD_LETTER_QUEUE, this.properties.deadLetterQueue());
+	/** @return e.g. {@code source queue login-queue at http://localhost:9324} */
+	String sourceQueue() {
+		return check("source queue", Setting.QUEUE, this.properties.queue());
 	}
 
-	private void check(String role, Setting setting, String queue) {
+	/** @return e.g. {@code dead-letter queue login-queue-dlq at http://localhost:9324} */
+	String deadLetterQueue() {
+		return check("dead-letter queue", Setting.DEAD_LETTER_QUEUE, this.properties.deadLetterQueue());
+	}
+
+	private String check(String role, Setting setting, String queue) {
 		try {
 			String url = this.queueUrls.resolve(queue);
 			this.sqs.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
 				.orTimeout(this.properties.sqsTimeout().toMillis(), TimeUnit.MILLISECONDS)
 				.join();
+			return role + " " + queue + " (" + setting.property() + ") at " + endpoint();
 		}
 		catch (CompletionException ex) {
 			throw explain(role, setting, queue, (ex.getCause() != null) ? ex.getCause() : ex);
@@ -97,6 +104,12 @@ final class QueueCheck {
 				return new StartupCheckException("No AWS credentials were found for SQS at " + endpoint + ".",
 						credentials, failure);
 			}
+			UnknownHostException unknownHost = findCause(failure, UnknownHostException.class);
+			if (unknownHost != null) {
+				return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
+						+ ", cannot be reached: its host name does not resolve, the DNS knows no such host ("
+						+ rootMessage(failure) + ").", unreachableAction(), failure);
+			}
 			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
 					+ ", cannot be reached: " + rootMessage(failure) + ".", unreachableAction(), failure);
 		}
@@ -115,6 +128,15 @@ final class QueueCheck {
 		return configuration.endpointOverride()
 			.map(URI::toString)
 			.orElseGet(() -> "AWS's endpoint for region " + configuration.region());
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
 	}
 
 	private static String rootMessage(Throwable failure) {
