@@ -65,7 +65,7 @@ public final class CheckCommand {
 		}
 		catch (RuntimeException ex) {
 			// Not a check's bean but the context itself: a setting even a context of settings cannot be made of.
-			print(out, StartupChecks.Outcome.failed("settings", ex), analyze(ex, null, environment), List.of());
+			print(out, StartupChecks.Outcome.failed("settings", ex), analyze(ex, null, environment), new ArrayList<>());
 			return 1;
 		}
 		try {

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs in to the database as the service's pool would, and as the schema owner, and turns a refusal
- * into a report that names the setting to fix: server unreachable, TLS refused, login refused,
- * database missing; then checks that the owner may migrate the schema and maintain partitions
- * ({@link SchemaPrivileges}).
+ * into a report that names the setting to fix: host name unknown, server unreachable, TLS refused,
+ * login refused, database missing; checks that the owner may migrate the schema and maintain
+ * partitions, and, for the {@code check} command once the table exists, that the pool's role may
+ * write rows ({@link SchemaPrivileges}).
  */
 final class DatabaseLoginCheck {
 
