@@ -12,6 +12,7 @@ import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -46,7 +47,7 @@ class CheckedBeans {
 	 * Closes {@code context} on a daemon thread: the SQS client's event loop waits two quiet seconds
 	 * before it stops, which neither the service's start nor a report should wait for.
 	 */
-	static void closeInBackground(AnnotationConfigApplicationContext context) {
+	static void closeInBackground(ConfigurableApplicationContext context) {
 		Thread closer = new Thread(context::close, "startup-checks-close");
 		closer.setDaemon(true);
 		closer.start();
