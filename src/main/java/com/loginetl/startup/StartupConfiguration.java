@@ -1,6 +1,9 @@
 package com.loginetl.startup;
 
+import javax.sql.DataSource;
+
 import com.loginetl.storage.PartitionMaintenance;
+import com.loginetl.storage.SchemaOwner;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -734,16 +734,18 @@ class HelmChartTest {
 	 * checks the settings the service runs with; it opens no port and has no probe.
 	 */
 	@Test
-	void theHelmTestRunsCheckWithTheWorkloadPodsEnvironmentAndVolumes() {
-		for (List<Map<String, Object>> release : List.of(ChartRenderer.render(EVERYTHING_ON),
-				ChartRenderer.render(List.of(), securityWiring()), ChartRenderer.render(List.of(), inlineSecrets()))) {
+	void theHelmTestRunsCheckWithTheWorkloadPodsEnvironmentAndVolumes(@TempDir Path dir) {
+		for (List<Map<String, Object>> release : List.of(
+				ChartRenderer.renderWithTests(List.of(EVERYTHING_ON), Map.of(), dir.resolve("everything-on")),
+				ChartRenderer.renderWithTests(List.of(), securityWiring(), dir.resolve("security")),
+				ChartRenderer.renderWithTests(List.of(), inlineSecrets(), dir.resolve("inline")))) {
 			PodSpec workload = deployment(release).getSpec().getTemplate().getSpec();
 			Pod check = checkPod(release);
 			PodSpec pod = check.getSpec();
 			Container container = container(pod);
 			Container service = container(workload);
 
-			assertThat(check.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
+			assertThat(check.getMetadata().getAnnotations()).containsEntry(ChartRenderer.HOOK_RENDERED_AS, "test");
 			assertThat(container.getCommand()).as("the image's entrypoint stays").isNullOrEmpty();
 			assertThat(container.getArgs()).containsExactly("check");
 			assertThat(container.getImage()).isEqualTo(service.getImage());
@@ -764,9 +766,10 @@ class HelmChartTest {
 
 	private static Pod checkPod(List<Map<String, Object>> release) {
 		return all(release, Pod.class).stream()
-			.filter((pod) -> pod.getMetadata().getName().equals(FULLNAME + "-check"))
+			.filter((pod) -> "check".equals(pod.getMetadata().getLabels().get("app.kubernetes.io/component")))
+			.filter((pod) -> pod.getMetadata().getName().endsWith("-check"))
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("no pod " + FULLNAME + "-check in " + kinds(release)));
+			.orElseThrow(() -> new AssertionError("no check pod in " + kinds(release)));
 	}
 
 	private static Map<String, Object> cronJobOfEverythingOn() {
