@@ -168,6 +168,10 @@ class StartupChecksIT {
 			environment.put("LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES", "0");
 		}, "logins.listener.visibility-timeout (LOGINS_LISTENER_VISIBILITY_TIMEOUT) is '1s'",
 				"logins.listener.max-concurrent-messages (LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES) is '0'");
+		// Bound by a bean made only after the migration: the checks bind every logins.* setting first.
+		mistake("value of a later bean out of range", queues, postgres.newDatabase(), keyset,
+				(environment) -> environment.put("LOGINS_EXIT_WHEN_IDLE", "0s"),
+				"logins.exit-when-idle (LOGINS_EXIT_WHEN_IDLE) is '0s'");
 		mistake("value of the wrong type", queues, postgres.newDatabase(), keyset,
 				(environment) -> environment.put("LOGINS_DATABASE_RETRY_MAX_INTERVAL", "soon"),
 				"logins.database.retry.max-interval (LOGINS_DATABASE_RETRY_MAX_INTERVAL) is 'soon'",

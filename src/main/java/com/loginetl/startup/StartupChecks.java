@@ -144,7 +144,8 @@ final class StartupChecks {
 		int bound = 0;
 		for (String name : beans.getBeanNamesForAnnotation(ConfigurationProperties.class)) {
 			ConfigurationProperties settings = beans.findAnnotationOnBean(name, ConfigurationProperties.class);
-			String prefix = (settings != null) ? settings.prefix().concat(settings.value()) : "";
+			// prefix and value are aliases: the annotation found carries the same text in both
+			String prefix = (settings != null) ? settings.prefix() : "";
 			if (prefix.equals(SETTINGS_PREFIX) || prefix.startsWith(SETTINGS_PREFIX + ".")) {
 				beans.getBean(name);
 				bound++;

@@ -61,7 +61,7 @@ class CheckCommandIT {
 		assertThat(run.lines()).as("output in %s", run.log())
 			.allMatch((line) -> line.startsWith("ok   "))
 			.hasSize(7)
-			.anyMatch((line) -> line.startsWith("ok   settings: every logins.* value is valid"))
+			.anyMatch((line) -> line.startsWith("ok   settings: every logins.* value is valid (7 groups"))
 			.anyMatch((line) -> line.startsWith("ok   masking keyset: reversible"))
 			.anyMatch((line) -> line.startsWith("ok   database login as " + roles.ingest().username() + " at "))
 			.anyMatch((line) -> line.startsWith("ok   schema owner " + roles.owner().username()))
@@ -120,10 +120,12 @@ class CheckCommandIT {
 	}
 
 	@Test
-	void hostNamesThatDoNotResolveAreReportedSoOnce() {
+	void hostNamesThatDoNotResolveAndAnInvalidSettingAreReportedEachOnce() {
 		Map<String, String> environment = environment(TestPostgres.instance().newDatabase());
 		environment.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.invalid:5432/logins");
 		environment.put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://sqs.invalid:9324");
+		// A setting of a bean made only after the migration: the settings check binds it anyway.
+		environment.put("LOGINS_EXIT_WHEN_IDLE", "0s");
 
 		Run run = check(environment);
 
@@ -136,6 +138,8 @@ class CheckCommandIT {
 					+ "spring.cloud.aws.sqs.endpoint (SPRING_CLOUD_AWS_SQS_ENDPOINT), cannot be reached: its host "
 					+ "name does not resolve"))
 			.contains("FAIL dead-letter queue: for the same reason as above")
+			.anyMatch((line) -> line.startsWith("FAIL settings: Invalid setting: logins.exit-when-idle "
+					+ "(LOGINS_EXIT_WHEN_IDLE) is '0s'"))
 			.anyMatch((line) -> line.startsWith("ok   masking keyset: "));
 	}
 
