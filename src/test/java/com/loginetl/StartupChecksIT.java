@@ -98,7 +98,7 @@ class StartupChecksIT {
 		mistake("SQS host name does not resolve", queues, postgres.newDatabase(), keyset,
 				(environment) -> environment.put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://sqs.invalid:9324"),
 				"SQS at http://sqs.invalid:9324, named by spring.cloud.aws.sqs.endpoint (SPRING_CLOUD_AWS_SQS_ENDPOINT), "
-						+ "cannot be reached: its host name does not resolve");
+						+ "cannot be reached: its host name, 'sqs.invalid', does not resolve");
 		mistake("unknown database user", queues, postgres.newDatabase(), keyset,
 				(environment) -> environment.put("SPRING_DATASOURCE_USERNAME", "nosuchuser"), "refused",
 				"user 'nosuchuser'", "spring.datasource.username (SPRING_DATASOURCE_USERNAME)",

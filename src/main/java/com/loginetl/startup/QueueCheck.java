@@ -1,5 +1,6 @@
 package com.loginetl.startup;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.Set;
@@ -93,6 +94,13 @@ final class QueueCheck {
 						failure);
 			}
 		}
+		String unresolved = (failure instanceof TimeoutException || failure instanceof SdkClientException)
+				? unresolvedHost(failure) : null;
+		if (unresolved != null) {
+			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
+					+ ", cannot be reached: its host name, '" + unresolved + "', does not resolve: the DNS knows "
+					+ "no such host.", unreachableAction(), failure);
+		}
 		if (failure instanceof TimeoutException) {
 			return new StartupCheckException("SQS at " + endpoint + " did not answer within "
 					+ this.properties.sqsTimeout().toMillis() + " ms, the limit set by " + Setting.SQS_TIMEOUT
@@ -103,12 +111,6 @@ final class QueueCheck {
 			if (String.valueOf(client.getMessage()).startsWith("Unable to load credentials")) {
 				return new StartupCheckException("No AWS credentials were found for SQS at " + endpoint + ".",
 						credentials, failure);
-			}
-			UnknownHostException unknownHost = findCause(failure, UnknownHostException.class);
-			if (unknownHost != null) {
-				return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
-						+ ", cannot be reached: its host name does not resolve, the DNS knows no such host ("
-						+ rootMessage(failure) + ").", unreachableAction(), failure);
 			}
 			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
 					+ ", cannot be reached: " + rootMessage(failure) + ".", unreachableAction(), failure);
@@ -128,6 +130,26 @@ final class QueueCheck {
 		return configuration.endpointOverride()
 			.map(URI::toString)
 			.orElseGet(() -> "AWS's endpoint for region " + configuration.region());
+	}
+
+	/**
+	 * The endpoint's host when it does not resolve. Asked again here: the SDK does not always say
+	 * so (under load its pool has reported only that acquiring a connection took too long).
+	 */
+	private String unresolvedHost(Throwable failure) {
+		URI endpoint = this.sqs.serviceClientConfiguration().endpointOverride().orElse(null);
+		String host = (endpoint != null) ? endpoint.getHost() : null;
+		if (host == null) {
+			return (findCause(failure, UnknownHostException.class) != null)
+					? "sqs." + this.sqs.serviceClientConfiguration().region() + ".amazonaws.com" : null;
+		}
+		try {
+			InetAddress.getByName(host);
+			return (findCause(failure, UnknownHostException.class) != null) ? host : null;
+		}
+		catch (UnknownHostException ex) {
+			return host;
+		}
 	}
 
 	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {

@@ -136,7 +136,7 @@ class CheckCommandIT {
 			.contains("FAIL schema owner: for the same reason as above")
 			.anyMatch((line) -> line.startsWith("FAIL source queue: SQS at http://sqs.invalid:9324, named by "
 					+ "spring.cloud.aws.sqs.endpoint (SPRING_CLOUD_AWS_SQS_ENDPOINT), cannot be reached: its host "
-					+ "name does not resolve"))
+					+ "name, 'sqs.invalid', does not resolve"))
 			.contains("FAIL dead-letter queue: for the same reason as above")
 			.anyMatch((line) -> line.startsWith("FAIL settings: Invalid setting: logins.exit-when-idle "
 					+ "(LOGINS_EXIT_WHEN_IDLE) is '0s'"))
