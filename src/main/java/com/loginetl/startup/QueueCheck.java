@@ -1,8 +1,12 @@
 package com.loginetl.startup;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +34,8 @@ final class QueueCheck {
 
 	private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException",
 			"KmsAccessDenied");
+
+	private static final int CONNECT_PROBE_TIMEOUT_MILLIS = 2000;
 
 	private final SqsAsyncClient sqs;
 
@@ -113,7 +119,8 @@ final class QueueCheck {
 						credentials, failure);
 			}
 			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
-					+ ", cannot be reached: " + rootMessage(failure) + ".", unreachableAction(), failure);
+					+ ", cannot be reached: " + connectFailure().orElseGet(() -> rootMessage(failure)) + ".",
+					unreachableAction(), failure);
 		}
 		return new IllegalStateException("The " + role + " '" + queue + "', named by " + setting + ", cannot be checked at "
 				+ endpoint + ": " + failure, failure);
@@ -149,6 +156,26 @@ final class QueueCheck {
 		}
 		catch (UnknownHostException ex) {
 			return host;
+		}
+	}
+
+	/**
+	 * Why a TCP connection to the configured endpoint fails, if it does. The SDK's own answer may
+	 * be only that its connection pool waited too long (seen on a loaded machine), which hides the
+	 * "Connection refused" an operator needs.
+	 */
+	private Optional<String> connectFailure() {
+		URI endpoint = this.sqs.serviceClientConfiguration().endpointOverride().orElse(null);
+		if (endpoint == null || endpoint.getHost() == null) {
+			return Optional.empty();
+		}
+		int port = (endpoint.getPort() > 0) ? endpoint.getPort() : ("https".equals(endpoint.getScheme()) ? 443 : 80);
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(endpoint.getHost(), port), CONNECT_PROBE_TIMEOUT_MILLIS);
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			return Optional.of(DatabaseLoginCheck.firstLine(String.valueOf(ex.getMessage())));
 		}
 	}
 
