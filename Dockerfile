@@ -50,6 +50,7 @@ EXPOSE 8080 8081
 # in Java 17); ExitOnOutOfMemoryError lets the orchestrator restart a broken JVM. The archive is
 # used when it fits the jar and JVM, and skipped with a warning otherwise; JVM warnings go to
 # stderr, not to stdout where the key tools print keysets. Add flags with JAVA_TOOL_OPTIONS.
-# Arguments go to the jar: "keygen", "unmask", "remask" and "dlq" run the tools (docs/masking.md, docs/dead-letters.md).
+# Arguments go to the jar: "keygen", "unmask", "remask" and "dlq" run the tools (docs/masking.md,
+# docs/dead-letters.md), "check" the start-up checks (docs/check.md).
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/login-etl.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr", \
             "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/login-etl.jar"]

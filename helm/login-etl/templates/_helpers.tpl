@@ -264,37 +264,7 @@ spec:
         - name: management
           containerPort: {{ .Values.containerPorts.management }}
           protocol: TCP
-      envFrom:
-        - configMapRef:
-            name: {{ include "login-etl.fullname" . }}
-      env:
-        - name: SPRING_DATASOURCE_PASSWORD
-          valueFrom:
-            secretKeyRef:
-              name: {{ include "login-etl.databaseSecretName" . }}
-              key: {{ include "login-etl.databaseSecretKey" . }}
-        {{- if include "login-etl.databaseOwner" . }}
-        - name: SPRING_FLYWAY_PASSWORD
-          valueFrom:
-            secretKeyRef:
-              name: {{ .Values.database.owner.existingSecret }}
-              key: {{ .Values.database.owner.existingSecretPasswordKey }}
-        {{- end }}
-        {{- with .Values.sqs.credentials.existingSecret }}
-        - name: SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY
-          valueFrom:
-            secretKeyRef:
-              name: {{ . }}
-              key: {{ $.Values.sqs.credentials.accessKeyKey }}
-        - name: SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY
-          valueFrom:
-            secretKeyRef:
-              name: {{ . }}
-              key: {{ $.Values.sqs.credentials.secretKeyKey }}
-        {{- end }}
-        {{- with .Values.extraEnv }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
+      {{- include "login-etl.containerEnv" . | nindent 6 }}
       {{- if .Values.startupProbe.enabled }}
       startupProbe:
         httpGet:
@@ -320,36 +290,83 @@ spec:
       resources:
         {{- toYaml . | nindent 8 }}
       {{- end }}
-      volumeMounts:
-        - name: tmp
-          mountPath: /tmp
-        - name: masking-keyset
-          mountPath: {{ include "login-etl.keysetPath" . | dir }}
-          readOnly: true
-        {{- if include "login-etl.databaseCaVolume" . }}
-        - name: database-ca
-          mountPath: {{ include "login-etl.databaseCaPath" . | dir }}
-          readOnly: true
-        {{- end }}
-        {{- with .Values.extraVolumeMounts }}
-        {{- toYaml . | nindent 8 }}
-        {{- end }}
-  volumes:
-    - name: tmp
-      emptyDir:
-        sizeLimit: {{ .Values.tmpSizeLimit }}
-    - name: masking-keyset
-      secret:
-        secretName: {{ include "login-etl.maskingSecretName" . }}
-        defaultMode: 0440
-        items:
-          - key: {{ include "login-etl.maskingSecretKey" . }}
-            path: {{ include "login-etl.keysetPath" . | base }}
-    {{- with include "login-etl.databaseCaVolume" . }}
-    - name: database-ca
-      {{- . | nindent 6 }}
-    {{- end }}
-    {{- with .Values.extraVolumes }}
-    {{- toYaml . | nindent 4 }}
-    {{- end }}
+      {{- include "login-etl.volumeMounts" . | nindent 6 }}
+  {{- include "login-etl.volumes" . | nindent 2 }}
+{{- end }}
+
+{{/*
+The container's configuration (ConfigMap, Secrets, extraEnv), its mounts and the pod's volumes:
+the workload's pod and the chart's test pod (check) use them alike, so "helm test" checks the
+settings the service runs with.
+*/}}
+{{- define "login-etl.containerEnv" -}}
+envFrom:
+  - configMapRef:
+      name: {{ include "login-etl.fullname" . }}
+env:
+  - name: SPRING_DATASOURCE_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ include "login-etl.databaseSecretName" . }}
+        key: {{ include "login-etl.databaseSecretKey" . }}
+  {{- if include "login-etl.databaseOwner" . }}
+  - name: SPRING_FLYWAY_PASSWORD
+    valueFrom:
+      secretKeyRef:
+        name: {{ .Values.database.owner.existingSecret }}
+        key: {{ .Values.database.owner.existingSecretPasswordKey }}
+  {{- end }}
+  {{- with .Values.sqs.credentials.existingSecret }}
+  - name: SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY
+    valueFrom:
+      secretKeyRef:
+        name: {{ . }}
+        key: {{ $.Values.sqs.credentials.accessKeyKey }}
+  - name: SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY
+    valueFrom:
+      secretKeyRef:
+        name: {{ . }}
+        key: {{ $.Values.sqs.credentials.secretKeyKey }}
+  {{- end }}
+  {{- with .Values.extraEnv }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end }}
+
+{{- define "login-etl.volumeMounts" -}}
+volumeMounts:
+  - name: tmp
+    mountPath: /tmp
+  - name: masking-keyset
+    mountPath: {{ include "login-etl.keysetPath" . | dir }}
+    readOnly: true
+  {{- if include "login-etl.databaseCaVolume" . }}
+  - name: database-ca
+    mountPath: {{ include "login-etl.databaseCaPath" . | dir }}
+    readOnly: true
+  {{- end }}
+  {{- with .Values.extraVolumeMounts }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
+{{- end }}
+
+{{- define "login-etl.volumes" -}}
+volumes:
+  - name: tmp
+    emptyDir:
+      sizeLimit: {{ .Values.tmpSizeLimit }}
+  - name: masking-keyset
+    secret:
+      secretName: {{ include "login-etl.maskingSecretName" . }}
+      defaultMode: 0440
+      items:
+        - key: {{ include "login-etl.maskingSecretKey" . }}
+          path: {{ include "login-etl.keysetPath" . | base }}
+  {{- with include "login-etl.databaseCaVolume" . }}
+  - name: database-ca
+    {{- . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.extraVolumes }}
+  {{- toYaml . | nindent 2 }}
+  {{- end }}
 {{- end }}

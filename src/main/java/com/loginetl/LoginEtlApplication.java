@@ -3,14 +3,17 @@ package com.loginetl;
 import com.loginetl.dlq.DeadLetterTool;
 import com.loginetl.ops.ExitOnTerminate;
 import com.loginetl.recover.KeyTool;
+import com.loginetl.startup.CheckBeforeStart;
+import com.loginetl.startup.CheckCommand;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * The service, or with {@code keygen}, {@code unmask} or {@code remask} as first argument, the key
- * holder's tools, and with {@code dlq}, the dead-letter tools, which run without starting the
- * service (no web server or listener; only remask connects to the database, only dlq to SQS).
+ * holder's tools, with {@code dlq}, the dead-letter tools, and with {@code check}, the start-up
+ * checks, which run without starting the service (no web server, listener or migration; only
+ * remask and check connect to the database, only dlq and check to SQS).
  */
 @SpringBootApplication
 public class LoginEtlApplication {
@@ -22,7 +25,12 @@ public class LoginEtlApplication {
 		if (DeadLetterTool.handles(args)) {
 			System.exit(DeadLetterTool.run(args, System.out, System.err));
 		}
-		ExitOnTerminate.install(SpringApplication.run(LoginEtlApplication.class, args));
+		if (CheckCommand.handles(args)) {
+			System.exit(CheckCommand.run(args, System.out, System.err));
+		}
+		SpringApplication application = new SpringApplication(LoginEtlApplication.class);
+		application.addListeners(new CheckBeforeStart(LoginEtlApplication.class));
+		ExitOnTerminate.install(application.run(args));
 	}
 
 }

@@ -10,7 +10,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
- * The small Spring context a command of the jar ({@code remask}, {@code dlq}) runs in: the
+ * The small Spring context a command of the jar ({@code remask}, {@code dlq}, {@code check}) runs in: the
  * service's configuration, only the beans the command names, no web server, no shutdown hook.
  */
 public final class ToolContext {
@@ -37,7 +37,22 @@ public final class ToolContext {
 
 	public static ConfigurableApplicationContext start(Class<?> configuration, ConfigurableEnvironment environment,
 			List<String> args) {
+		return start(configuration, environment, args, false);
+	}
+
+	/**
+	 * As {@link #start}, with every bean made only when first asked for: a bean that cannot be made
+	 * fails what asks for it, not the context ({@code check}, which reports every check).
+	 */
+	public static ConfigurableApplicationContext startLazily(Class<?> configuration, ConfigurableEnvironment environment,
+			List<String> args) {
+		return start(configuration, environment, args, true);
+	}
+
+	private static ConfigurableApplicationContext start(Class<?> configuration, ConfigurableEnvironment environment,
+			List<String> args, boolean lazy) {
 		SpringApplication application = new SpringApplication(configuration);
+		application.setLazyInitialization(lazy);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setLogStartupInfo(false);

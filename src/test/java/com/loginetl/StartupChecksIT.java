@@ -45,14 +45,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * exits with status 1 and Spring Boot's short failure report, which says what is wrong, names
  * the setting by its property and its environment variable, and says what to do; no stack trace.
  * Every mistake is found before the schema is migrated and before the web server listens: no table,
- * no open port. (The ingest role's grants can only be checked after the migration: DatabaseRolesIT.) The mistakes run two at a time,
- * since each costs a JVM start.
+ * no open port; and the report comes first, right after the start line, with nothing of a context
+ * that was never going to start before it (Tomcat, "Error creating bean"). (The ingest role's
+ * grants can only be checked after the migration: DatabaseRolesIT.) The mistakes run two at a
+ * time, since each costs a JVM start.
  */
 class StartupChecksIT {
 
 	private static final Duration EXIT_TIMEOUT = Duration.ofMinutes(4);
 
 	private static final int AT_ONCE = 2;
+
+	/**
+	 * The start line, the profile line, the blank lines and the banner of Spring Boot's report: the
+	 * report follows at once (before the checks ran before the context, it began on line 17 or 18).
+	 */
+	private static final int REPORT_WITHIN_LINES = 6;
 
 	// A failed start-up is short-lived: the JIT's second tier and parallel GC threads would only
 	// compete for the CPU with the other starts. Neither changes what the service reports.
@@ -82,6 +90,15 @@ class StartupChecksIT {
 		}, "The database server at 127.0.0.1:", "cannot be reached", "Connection to 127.0.0.1:",
 				"spring.datasource.url (SPRING_DATASOURCE_URL)",
 				"spring.datasource.hikari.connection-timeout (SPRING_DATASOURCE_HIKARI_CONNECTIONTIMEOUT)");
+		mistake("database host name does not resolve", queues, postgres.newDatabase(), keyset,
+				(environment) -> environment.put("SPRING_DATASOURCE_URL", "jdbc:postgresql://db.invalid:5432/logins"),
+				"The database server's host name in spring.datasource.url (SPRING_DATASOURCE_URL), 'db.invalid', "
+						+ "does not resolve",
+				"Correct the host in spring.datasource.url (SPRING_DATASOURCE_URL)");
+		mistake("SQS host name does not resolve", queues, postgres.newDatabase(), keyset,
+				(environment) -> environment.put("SPRING_CLOUD_AWS_SQS_ENDPOINT", "http://sqs.invalid:9324"),
+				"SQS at http://sqs.invalid:9324, named by spring.cloud.aws.sqs.endpoint (SPRING_CLOUD_AWS_SQS_ENDPOINT), "
+						+ "cannot be reached: its host name, 'sqs.invalid', does not resolve");
 		mistake("unknown database user", queues, postgres.newDatabase(), keyset,
 				(environment) -> environment.put("SPRING_DATASOURCE_USERNAME", "nosuchuser"), "refused",
 				"user 'nosuchuser'", "spring.datasource.username (SPRING_DATASOURCE_USERNAME)",
@@ -151,6 +168,10 @@ class StartupChecksIT {
 			environment.put("LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES", "0");
 		}, "logins.listener.visibility-timeout (LOGINS_LISTENER_VISIBILITY_TIMEOUT) is '1s'",
 				"logins.listener.max-concurrent-messages (LOGINS_LISTENER_MAX_CONCURRENT_MESSAGES) is '0'");
+		// Bound by a bean made only after the migration: the checks bind every logins.* setting first.
+		mistake("value of a later bean out of range", queues, postgres.newDatabase(), keyset,
+				(environment) -> environment.put("LOGINS_EXIT_WHEN_IDLE", "0s"),
+				"logins.exit-when-idle (LOGINS_EXIT_WHEN_IDLE) is '0s'");
 		mistake("value of the wrong type", queues, postgres.newDatabase(), keyset,
 				(environment) -> environment.put("LOGINS_DATABASE_RETRY_MAX_INTERVAL", "soon"),
 				"logins.database.retry.max-interval (LOGINS_DATABASE_RETRY_MAX_INTERVAL) is 'soon'",
@@ -189,6 +210,14 @@ class StartupChecksIT {
 			.doesNotContainPattern("(?m)^\\s+at \\S+\\(")
 			.doesNotContain("\tat ");
 		String report = output.substring(output.indexOf("APPLICATION FAILED TO START"));
+		// The report comes first: after the start line, nothing from a context that was never going to start.
+		List<String> before = output.substring(0, output.indexOf("APPLICATION FAILED TO START")).lines().toList();
+		assertThat(before).as("%s: lines before the report in %s", name, outcome.log())
+			.hasSizeLessThanOrEqualTo(REPORT_WITHIN_LINES)
+			.noneMatch((line) -> line.contains("Error creating bean"))
+			.noneMatch((line) -> line.contains("Tomcat initialized"))
+			.noneMatch((line) -> line.contains("Exception encountered during context initialization"))
+			.noneMatch((line) -> line.contains("Initializing Spring embedded WebApplicationContext"));
 		for (String expected : mistake.expected()) {
 			assertThat(report).as("%s: report in %s", name, outcome.log()).contains(expected);
 		}

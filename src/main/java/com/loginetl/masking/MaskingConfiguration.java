@@ -3,6 +3,7 @@ package com.loginetl.masking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,9 +14,11 @@ class MaskingConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(MaskingConfiguration.class);
 
+	/** The masker the start-up checks made, when they ran before this context; otherwise made here. */
 	@Bean
-	PiiMasker piiMasker(MaskingProperties properties) {
-		PiiMasker masker = PiiMasker.from(properties);
+	PiiMasker piiMasker(MaskingProperties properties, ObjectProvider<KeysetCheck.CheckedKeyset> checked) {
+		KeysetCheck.CheckedKeyset opened = checked.getIfAvailable();
+		PiiMasker masker = (opened != null) ? opened.masker() : PiiMasker.from(properties);
 		if (masker.usesDevelopmentKey()) {
 			log.warn("Masking with the built-in development keyset (src/test/resources/dev-keyset.json). "
 					+ "Anyone with this repository can reverse its tokens: never use it in production.");
@@ -27,10 +30,7 @@ class MaskingConfiguration {
 					(masker.mode() == MaskingMode.REVERSIBLE) ? "read every masked value back"
 							: "recognise any value it guesses by masking it");
 		}
-		log.info("Masking {} with primary key {}, keyset {}", masker.mode().description(),
-				Integer.toUnsignedString(masker.primaryKeyId()),
-				properties.encrypted() ? "decrypted by AWS KMS key " + KmsKeyUri.parse(properties.kmsKeyUri().strip()).arn()
-						: "in cleartext");
+		log.info("Masking {}", KeysetCheck.describe(masker, properties));
 		return masker;
 	}
 

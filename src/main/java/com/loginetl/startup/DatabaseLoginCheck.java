@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateFactory;
+import java.net.UnknownHostException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
@@ -23,9 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs in to the database as the service's pool would, and as the schema owner, and turns a refusal
- * into a report that names the setting to fix: server unreachable, TLS refused, login refused,
- * database missing; then checks that the owner may migrate the schema and maintain partitions
- * ({@link SchemaPrivileges}).
+ * into a report that names the setting to fix: host name unknown, server unreachable, TLS refused,
+ * login refused, database missing; checks that the owner may migrate the schema and maintain
+ * partitions, and, for the {@code check} command once the table exists, that the pool's role may
+ * write rows ({@link SchemaPrivileges}).
  */
 final class DatabaseLoginCheck {
 
@@ -43,31 +47,83 @@ final class DatabaseLoginCheck {
 		this.owner = owner;
 	}
 
-	void check() {
+	/**
+	 * Logs in as the pool's role, over TLS as configured.
+	 * @return e.g. {@code database login as login_ingest at db:5432, database 'logins', TLS TLSv1.3 (mode ...)}
+	 */
+	String login() {
 		checkRootCert();
 		SchemaPrivileges.Role ingest = SchemaPrivileges.Role.ingest(username());
-		// Without spring.flyway.user, the pool's login is the owner too.
-		SchemaPrivileges.Role ownerRole = this.owner.separate() ? SchemaPrivileges.Role.owner(this.owner.username())
-				: ingest;
 		JdbcUrl target = JdbcUrl.parse(url(), username());
 		// Opening the connection is the check: the server has accepted TLS, the login and the database.
 		try (Connection connection = open()) {
 			log.debug("Database login accepted ({})", connection.getClass().getSimpleName());
-			if (!this.owner.separate()) {
-				SchemaPrivileges.checkOwner(connection, ownerRole, target);
-			}
+			return "database login as " + ingest.username() + " at " + target.server() + ", database '"
+					+ target.database() + "', " + tlsInUse(connection);
 		}
 		catch (SQLException ex) {
 			throw explain(ex, ingest);
 		}
-		if (this.owner.separate()) {
-			try (Connection connection = this.owner.dataSource().getConnection()) {
-				SchemaPrivileges.checkOwner(connection, ownerRole, target);
-			}
-			catch (SQLException ex) {
-				throw explain(ex, ownerRole);
+	}
+
+	/**
+	 * The schema owner may migrate the schema and maintain partitions ({@link SchemaPrivileges}).
+	 * Without spring.flyway.user, the pool's login is the owner too.
+	 * @return e.g. {@code schema owner login_owner may migrate schema public of database 'logins'}
+	 */
+	String owner() {
+		SchemaPrivileges.Role ownerRole = this.owner.separate() ? SchemaPrivileges.Role.owner(this.owner.username())
+				: SchemaPrivileges.Role.ingest(username());
+		JdbcUrl target = JdbcUrl.parse(url(), username());
+		try (Connection connection = this.owner.separate() ? this.owner.dataSource().getConnection() : open()) {
+			String schema = SchemaPrivileges.checkOwner(connection, ownerRole, target);
+			return "schema owner " + ownerRole.username() + " (" + ownerRole.userSetting().property()
+					+ ") may migrate schema " + schema + " of database '" + target.database() + "'";
+		}
+		catch (SQLException ex) {
+			throw explain(ex, ownerRole);
+		}
+	}
+
+	/**
+	 * The pool's role may insert into and read {@code user_logins}, when the table exists; the
+	 * first start creates it, and checks these grants then ({@link IngestGrantsCheck}).
+	 * @throws StartupChecks.Skipped when the table does not exist yet
+	 */
+	String ingestGrants() {
+		SchemaPrivileges.Role ingest = SchemaPrivileges.Role.ingest(username());
+		JdbcUrl target = JdbcUrl.parse(url(), username());
+		// Asked as the owner: a role without USAGE on the schema sees no table at all.
+		try (Connection connection = this.owner.separate() ? this.owner.dataSource().getConnection() : open()) {
+			if (!SchemaPrivileges.tableExists(connection)) {
+				throw new StartupChecks.Skipped("ingest role's grants: " + SchemaPrivileges.TABLE + " does not exist "
+						+ "yet in database '" + target.database() + "'; the service's first start creates it and "
+						+ "checks that " + ingest.username() + " may INSERT and SELECT on it");
 			}
 		}
+		catch (SQLException ex) {
+			throw explain(ex, this.owner.separate() ? SchemaPrivileges.Role.owner(this.owner.username()) : ingest);
+		}
+		try (Connection connection = open()) {
+			SchemaPrivileges.checkIngest(connection, ingest, target);
+			return "ingest role " + ingest.username() + " may INSERT and SELECT on " + SchemaPrivileges.TABLE;
+		}
+		catch (SQLException ex) {
+			throw explain(ex, ingest);
+		}
+	}
+
+	/** Whether the session is encrypted, as the server sees it, and what chose the mode. */
+	private String tlsInUse(Connection connection) throws SQLException {
+		String mode = this.tls.describeMode(url());
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+				ResultSet result = statement.executeQuery()) {
+			if (result.next() && result.getBoolean(1)) {
+				return "TLS " + result.getString(2) + " (mode " + mode + ")";
+			}
+		}
+		return "no TLS (mode " + mode + ")";
 	}
 
 	// Read here rather than by pgjdbc, whose message for a missing file does not name the setting.
@@ -128,6 +184,14 @@ final class DatabaseLoginCheck {
 		StartupCheckException tlsFailure = explainTls(ex, target);
 		if (tlsFailure != null) {
 			return tlsFailure;
+		}
+		UnknownHostException unknownHost = findCause(ex, UnknownHostException.class);
+		if (unknownHost != null) {
+			return new StartupCheckException("The database server's host name in " + Setting.DATASOURCE_URL + ", '"
+					+ target.hosts() + "', does not resolve: the DNS knows no such host (" + reason + ").",
+					"Correct the host in " + Setting.DATASOURCE_URL + " (for Amazon RDS, the instance's endpoint), "
+							+ "and check that this machine's DNS resolves it.",
+					ex);
 		}
 		if (state.startsWith("08")) {
 			return new StartupCheckException("The database server at " + target.server() + ", named by "

@@ -1,6 +1,12 @@
 package com.loginetl.startup;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +35,8 @@ final class QueueCheck {
 	private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException",
 			"KmsAccessDenied");
 
+	private static final int CONNECT_PROBE_TIMEOUT_MILLIS = 2000;
+
 	private final SqsAsyncClient sqs;
 
 	private final QueueUrls queueUrls;
@@ -41,17 +49,23 @@ final class QueueCheck {
 		this.properties = properties;
 	}
 
-	void check() {
-		check("source queue", Setting.QUEUE, this.properties.queue());
-		check("dead-letter queue", Setting.DEAD_LETTER_QUEUE, this.properties.deadLetterQueue());
+	/** @return e.g. {@code source queue login-queue at http://localhost:9324} */
+	String sourceQueue() {
+		return check("source queue", Setting.QUEUE, this.properties.queue());
 	}
 
-	private void check(String role, Setting setting, String queue) {
+	/** @return e.g. {@code dead-letter queue login-queue-dlq at http://localhost:9324} */
+	String deadLetterQueue() {
+		return check("dead-letter queue", Setting.DEAD_LETTER_QUEUE, this.properties.deadLetterQueue());
+	}
+
+	private String check(String role, Setting setting, String queue) {
 		try {
 			String url = this.queueUrls.resolve(queue);
 			this.sqs.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
 				.orTimeout(this.properties.sqsTimeout().toMillis(), TimeUnit.MILLISECONDS)
 				.join();
+			return role + " " + queue + " (" + setting.property() + ") at " + endpoint();
 		}
 		catch (CompletionException ex) {
 			throw explain(role, setting, queue, (ex.getCause() != null) ? ex.getCause() : ex);
@@ -86,6 +100,13 @@ final class QueueCheck {
 						failure);
 			}
 		}
+		String unresolved = (failure instanceof TimeoutException || failure instanceof SdkClientException)
+				? unresolvedHost(failure) : null;
+		if (unresolved != null) {
+			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
+					+ ", cannot be reached: its host name, '" + unresolved + "', does not resolve: the DNS knows "
+					+ "no such host.", unreachableAction(), failure);
+		}
 		if (failure instanceof TimeoutException) {
 			return new StartupCheckException("SQS at " + endpoint + " did not answer within "
 					+ this.properties.sqsTimeout().toMillis() + " ms, the limit set by " + Setting.SQS_TIMEOUT
@@ -98,7 +119,8 @@ final class QueueCheck {
 						credentials, failure);
 			}
 			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
-					+ ", cannot be reached: " + rootMessage(failure) + ".", unreachableAction(), failure);
+					+ ", cannot be reached: " + connectFailure().orElseGet(() -> rootMessage(failure)) + ".",
+					unreachableAction(), failure);
 		}
 		return new IllegalStateException("The " + role + " '" + queue + "', named by " + setting + ", cannot be checked at "
 				+ endpoint + ": " + failure, failure);
@@ -115,6 +137,55 @@ final class QueueCheck {
 		return configuration.endpointOverride()
 			.map(URI::toString)
 			.orElseGet(() -> "AWS's endpoint for region " + configuration.region());
+	}
+
+	/**
+	 * The endpoint's host when it does not resolve. Asked again here: the SDK does not always say
+	 * so (under load its pool has reported only that acquiring a connection took too long).
+	 */
+	private String unresolvedHost(Throwable failure) {
+		URI endpoint = this.sqs.serviceClientConfiguration().endpointOverride().orElse(null);
+		String host = (endpoint != null) ? endpoint.getHost() : null;
+		if (host == null) {
+			return (findCause(failure, UnknownHostException.class) != null)
+					? "sqs." + this.sqs.serviceClientConfiguration().region() + ".amazonaws.com" : null;
+		}
+		try {
+			InetAddress.getByName(host);
+			return (findCause(failure, UnknownHostException.class) != null) ? host : null;
+		}
+		catch (UnknownHostException ex) {
+			return host;
+		}
+	}
+
+	/**
+	 * Why a TCP connection to the configured endpoint fails, if it does. The SDK's own answer may
+	 * be only that its connection pool waited too long (seen on a loaded machine), which hides the
+	 * "Connection refused" an operator needs.
+	 */
+	private Optional<String> connectFailure() {
+		URI endpoint = this.sqs.serviceClientConfiguration().endpointOverride().orElse(null);
+		if (endpoint == null || endpoint.getHost() == null) {
+			return Optional.empty();
+		}
+		int port = (endpoint.getPort() > 0) ? endpoint.getPort() : ("https".equals(endpoint.getScheme()) ? 443 : 80);
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress(endpoint.getHost(), port), CONNECT_PROBE_TIMEOUT_MILLIS);
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			return Optional.of(DatabaseLoginCheck.firstLine(String.valueOf(ex.getMessage())));
+		}
+	}
+
+	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
 	}
 
 	private static String rootMessage(Throwable failure) {

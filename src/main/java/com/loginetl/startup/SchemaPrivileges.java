@@ -39,8 +39,11 @@ final class SchemaPrivileges {
 	private SchemaPrivileges() {
 	}
 
-	/** Before the migration: the owner may create tables in its schema and owns what is there already. */
-	static void checkOwner(Connection connection, Role owner, JdbcUrl target) throws SQLException {
+	/**
+	 * Before the migration: the owner may create tables in its schema and owns what is there already.
+	 * @return the schema
+	 */
+	static String checkOwner(Connection connection, Role owner, JdbcUrl target) throws SQLException {
 		String schema = "public";
 		boolean mayCreate;
 		try (PreparedStatement statement = connection.prepareStatement(
@@ -80,6 +83,15 @@ final class SchemaPrivileges {
 							+ DOCS + ", 'An existing database', does all at once); or set " + owner.userSetting()
 							+ " to '" + holder + "'.",
 					null);
+		}
+		return schema;
+	}
+
+	/** Whether {@code user_logins} exists in the connection's schema (search path). */
+	static boolean tableExists(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass('user_logins') IS NOT NULL");
+				ResultSet result = statement.executeQuery()) {
+			return result.next() && result.getBoolean(1);
 		}
 	}
 

@@ -2,13 +2,10 @@ package com.loginetl.startup;
 
 import javax.sql.DataSource;
 
-import com.loginetl.ingest.IngestProperties;
-import com.loginetl.ingest.QueueUrls;
-import com.loginetl.storage.DatabaseTls;
 import com.loginetl.storage.PartitionMaintenance;
 import com.loginetl.storage.SchemaOwner;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AbstractDependsOnBeanFactoryPostProcessor;
@@ -23,11 +20,19 @@ class StartupConfiguration {
 
 	static final String INGEST_GRANTS = "ingestGrantsCheck";
 
+	/**
+	 * The start-up checks, while this context is created, unless they ran before it
+	 * ({@link CheckBeforeStart}): a context started otherwise, such as the local run's, whose SQS
+	 * and database are beans of its own, can only be checked from inside.
+	 */
 	@Bean(CHECKS)
-	StartupChecks startupChecks(ListableBeanFactory beans, DataSource dataSource, DatabaseTls tls, SchemaOwner owner,
-			SqsAsyncClient sqs, QueueUrls queueUrls, IngestProperties properties) {
-		return new StartupChecks(beans, new DatabaseLoginCheck(dataSource, tls, owner),
-				new QueueCheck(sqs, queueUrls, properties));
+	InitializingBean startupChecks(ListableBeanFactory beans) {
+		return () -> {
+			if (StartupChecks.exitsOnRefresh() || beans.containsBean(CheckBeforeStart.PASSED)) {
+				return;
+			}
+			StartupChecks.inContext(beans).runUntilFirstFailure();
+		};
 	}
 
 	@Bean(INGEST_GRANTS)

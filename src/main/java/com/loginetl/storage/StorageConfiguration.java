@@ -10,9 +10,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+/**
+ * The database connections' limits and the schema owner, for the service and for the start-up
+ * checks' context, which imports it.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({ StorageProperties.class, PartitionProperties.class })
-class StorageConfiguration {
+public class StorageConfiguration {
 
 	@Bean
 	static ConnectionLimits connectionLimits(ObjectProvider<StorageProperties> properties) {

@@ -48,6 +48,34 @@ final class ChartRenderer {
 	}
 
 	/**
+	 * As {@link #render(List, Map)}, with the chart's test hooks too ({@code templates/tests}, run by
+	 * {@code helm test}). helm-java's template leaves hooks out, as Helm keeps them out of a
+	 * release's manifest; so a copy of the chart has their {@code helm.sh/hook} annotation renamed to
+	 * {@link #HOOK_RENDERED_AS}, which makes them plain objects that carry what the hook was.
+	 */
+	static List<Map<String, Object>> renderWithTests(List<Path> valuesFiles, Map<String, Object> sets, Path workDir) {
+		Path chart = copyChart(workDir.resolve("login-etl"));
+		try (var tests = Files.list(chart.resolve("templates").resolve("tests"))) {
+			for (Path test : tests.toList()) {
+				write(test, DeployFiles.read(test).replace("helm.sh/hook:", HOOK_RENDERED_AS + ":"));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		TemplateCommand template = new Helm(chart).template()
+			.withName(RELEASE)
+			.withNamespace(NAMESPACE)
+			.withKubeVersion(KUBE_VERSION);
+		valuesFiles.forEach(template::withValuesFile);
+		sets.forEach(template::set);
+		return parse(template.call());
+	}
+
+	/** The annotation a test hook's {@code helm.sh/hook} becomes in {@link #renderWithTests}. */
+	static final String HOOK_RENDERED_AS = "rendered-by-test.login-etl/helm.sh-hook";
+
+	/**
 	 * {@code helm lint --strict} of the chart with {@code overlay}'s values laid over its defaults.
 	 * helm-java's lint takes no values file, so a copy of the chart gets the merged values.yaml.
 	 */

@@ -12,6 +12,7 @@ import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -751,6 +752,50 @@ class HelmChartTest {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> ChartRenderer.render(List.of(), Map.of("mode", "cronjob", "cronjob.exitWhenIdle", "soon")))
 			.withMessageContaining("exitWhenIdle");
+	}
+
+	/**
+	 * "helm test" runs the jar's check command (after the image's ENTRYPOINT, not instead of it) in
+	 * a pod with the workload pod's image, ServiceAccount, environment, mounts and volumes, so it
+	 * checks the settings the service runs with; it opens no port and has no probe.
+	 */
+	@Test
+	void theHelmTestRunsCheckWithTheWorkloadPodsEnvironmentAndVolumes(@TempDir Path dir) {
+		for (List<Map<String, Object>> release : List.of(
+				ChartRenderer.renderWithTests(List.of(EVERYTHING_ON), Map.of(), dir.resolve("everything-on")),
+				ChartRenderer.renderWithTests(List.of(), securityWiring(), dir.resolve("security")),
+				ChartRenderer.renderWithTests(List.of(), inlineSecrets(), dir.resolve("inline")))) {
+			PodSpec workload = deployment(release).getSpec().getTemplate().getSpec();
+			Pod check = checkPod(release);
+			PodSpec pod = check.getSpec();
+			Container container = container(pod);
+			Container service = container(workload);
+
+			assertThat(check.getMetadata().getAnnotations()).containsEntry(ChartRenderer.HOOK_RENDERED_AS, "test");
+			assertThat(container.getCommand()).as("the image's entrypoint stays").isNullOrEmpty();
+			assertThat(container.getArgs()).containsExactly("check");
+			assertThat(container.getImage()).isEqualTo(service.getImage());
+			assertThat(container.getEnvFrom()).isEqualTo(service.getEnvFrom());
+			assertThat(container.getEnv()).isNotEmpty().isEqualTo(service.getEnv());
+			assertThat(container.getVolumeMounts()).isEqualTo(service.getVolumeMounts());
+			assertThat(pod.getVolumes()).isEqualTo(workload.getVolumes());
+			assertThat(pod.getServiceAccountName()).isEqualTo(workload.getServiceAccountName());
+			assertThat(container.getSecurityContext()).isEqualTo(service.getSecurityContext());
+			assertThat(pod.getSecurityContext()).isEqualTo(workload.getSecurityContext());
+			assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+			assertThat(container.getPorts()).isNullOrEmpty();
+			assertThat(container.getStartupProbe()).isNull();
+			assertThat(container.getLivenessProbe()).isNull();
+			assertThat(container.getReadinessProbe()).isNull();
+		}
+	}
+
+	private static Pod checkPod(List<Map<String, Object>> release) {
+		return all(release, Pod.class).stream()
+			.filter((pod) -> "check".equals(pod.getMetadata().getLabels().get("app.kubernetes.io/component")))
+			.filter((pod) -> pod.getMetadata().getName().endsWith("-check"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no check pod in " + kinds(release)));
 	}
 
 	private static Map<String, Object> cronJobOfEverythingOn() {

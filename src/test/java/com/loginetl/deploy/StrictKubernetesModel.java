@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -40,7 +41,8 @@ final class StrictKubernetesModel {
 			"v1/Secret", Secret.class, "v1/Service", Service.class, "v1/ServiceAccount", ServiceAccount.class,
 			"apps/v1/Deployment", Deployment.class, "autoscaling/v2/HorizontalPodAutoscaler",
 			HorizontalPodAutoscaler.class, "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-			"networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class, "batch/v1/CronJob", CronJob.class);
+			"networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class, "batch/v1/CronJob", CronJob.class, "v1/Pod",
+			Pod.class);
 
 	private static final JsonMapper MAPPER = strictMapper();
 

@@ -60,6 +60,15 @@ public final class ServiceProcess implements AutoCloseable {
 		return start(image().command(List.of(jvmOptions)), environment);
 	}
 
+	/**
+	 * Runs one of the jar's commands ({@code check}, ...) as the image runs it, with these arguments
+	 * after the ENTRYPOINT, this environment and JVM options.
+	 */
+	public static ServiceProcess command(Map<String, String> environment, List<String> arguments,
+			String... jvmOptions) {
+		return start(image().command(List.of(jvmOptions), arguments.toArray(String[]::new)), environment);
+	}
+
 	/** The image's {@code /app} made from this build's jar, the first time a service starts. */
 	private static synchronized AssembledImage image() {
 		if (image == null) {
@@ -230,6 +239,23 @@ public final class ServiceProcess implements AutoCloseable {
 	/** SIGTERM: what Kubernetes sends to stop a pod. */
 	public void terminate() {
 		this.process.destroy();
+	}
+
+	/** SIGINT: what Ctrl-C in a terminal sends. */
+	public void interrupt() {
+		try {
+			Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid())).inheritIO().start();
+			if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -INT " + pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** Waits for the process to end and returns its exit status. */
