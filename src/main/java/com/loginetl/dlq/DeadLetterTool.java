@@ -233,12 +233,14 @@ public final class DeadLetterTool {
 				  %-38s %d
 				  %-38s %d
 				  %-38s %d
+				  %-38s %d
 				""", options.dryRun() ? " (dry run, nothing changed)" : "", verb + " to the source queue:",
 				summary.moved(), (options.dryRun() ? "would skip" : "skipped") + " as copies (deleted):",
 				summary.copies(), "left, reason did not match:", summary.notMatching(), "left, over --limit:",
 				summary.overLimit(), "left, failed (SQS refused):", summary.failed(),
 				"left, held by another reader:", summary.stillInFlight(), "left, no key of the keyset opens it:",
-				summary.unopened(), "left, no body (too large to seal):", summary.omitted());
+				summary.unopened(), "left, no body (too large to seal):", summary.omitted(),
+				"left, arrived after the run began:", summary.arrived());
 		if (summary.complete()) {
 			out.println("dlq redrive: every matching dead letter " + (options.dryRun() ? "would be" : "was")
 					+ " moved" + (summary.overLimit() > 0 ? " up to the limit" : "") + ".");

@@ -1,6 +1,7 @@
 package com.loginetl.dlq;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +23,9 @@ import com.loginetl.masking.DeadLetterSeal;
  * after an interruption between a send and its delete sends that one again; the service stores a
  * redriven message under its {@code redriven_from} id, so the second one is a duplicate, not a
  * second row.</li>
+ * <li>A dead letter that reached the queue after the run began is left for the next run, never
+ * taken for a copy: with the service running, a message sent back and rejected again comes back
+ * under the same {@code source_message_id} within seconds, and deleting it would lose it.</li>
  * <li>Dead letters that do not match, and those past {@code --limit}, are held invisible while the
  * run lasts, so the queue can be read to its end, and made visible again when it ends.</li>
  * <li>The run ends when the queue has no visible dead letter and none held by another reader. An
@@ -48,6 +52,9 @@ final class Redrive {
 
 	private final DeadLetterSeal seal;
 
+	/** When the run began: dead letters the queue took later are new, not copies. */
+	private final Instant startedAt;
+
 	/** Originals already sent (or, dry, to be sent) in this run. */
 	private final Set<String> sentOriginals = new HashSet<>();
 
@@ -72,8 +79,16 @@ final class Redrive {
 
 	private long omitted;
 
+	private long arrived;
+
 	Redrive(DeadLetterQueues queues, DeadLetterSeal seal, ReasonFilter filter, long limit, boolean dryRun,
 			Duration visibility) {
+		this(queues, seal, filter, limit, dryRun, visibility, Instant.now());
+	}
+
+	Redrive(DeadLetterQueues queues, DeadLetterSeal seal, ReasonFilter filter, long limit, boolean dryRun,
+			Duration visibility, Instant startedAt) {
+		this.startedAt = startedAt;
 		this.queues = queues;
 		this.seal = seal;
 		this.filter = filter;
@@ -126,6 +141,10 @@ final class Redrive {
 			}
 			else if (!this.seen.add(deadLetter.messageId())) {
 				// Back after its hold lapsed: already accounted for; hold it again.
+				this.holds.hold(deadLetter);
+			}
+			else if (deadLetter.sentAt() != null && !deadLetter.sentAt().isBefore(this.startedAt)) {
+				this.arrived++;
 				this.holds.hold(deadLetter);
 			}
 			else if (!this.filter.matches(deadLetter.reason())) {
@@ -256,7 +275,7 @@ final class Redrive {
 
 	private Summary summary(long stillInFlight) {
 		return new Summary(this.dryRun, this.moved, this.copies, this.notMatching, this.overLimit,
-				this.failedIds.size(), stillInFlight, this.unopened, this.omitted);
+				this.failedIds.size(), stillInFlight, this.unopened, this.omitted, this.arrived);
 	}
 
 	private static Set<String> ids(List<DeadLetter> deadLetters) {
@@ -274,9 +293,11 @@ final class Redrive {
 	 * @param stillInFlight held by another reader at the end, so not looked at
 	 * @param unopened left because no key of the keyset opens their sealed body
 	 * @param omitted left because they hold no body (too large to seal when rejected)
+	 * @param arrived left because the queue took them after the run began (a message sent back and
+	 * rejected again, say): for the next run, never deleted as copies
 	 */
 	record Summary(boolean dryRun, long moved, long copies, long notMatching, long overLimit, long failed,
-			long stillInFlight, long unopened, long omitted) {
+			long stillInFlight, long unopened, long omitted, long arrived) {
 
 		/**
 		 * Everything that matched (up to the limit) and holds a body was moved. Dead letters without
