@@ -39,6 +39,9 @@ final class Checker {
 	/** How long the dead-letter queue must stay empty, with the source queue empty, before it counts as settled. */
 	private static final Duration SETTLED = Duration.ofSeconds(10);
 
+	/** How long the source queue must stay empty with no new row before the wait for missing rows ends. */
+	private static final Duration STILL = Duration.ofSeconds(90);
+
 	private final Workload workload;
 
 	private final TestQueues queues;
@@ -71,11 +74,28 @@ final class Checker {
 		return this.copies;
 	}
 
-	/** Waits until the source queue is empty and there are at least as many rows as valid events, or the deadline passes. */
+	/**
+	 * Waits until the source queue is empty and there are at least as many rows as valid events;
+	 * gives up at the deadline, or once the source queue has stayed empty and the rows unchanged
+	 * for {@link #STILL} (what is missing then will not come).
+	 */
 	boolean awaitSettled(long deadlineNanos) throws SQLException {
+		long rows = -1;
+		long stillSince = System.nanoTime();
 		while (System.nanoTime() < deadlineNanos) {
-			if (this.queues.sourceDepth() == 0 && rowCount() >= this.workload.validCount()) {
+			long now = rowCount();
+			boolean empty = this.queues.sourceDepth() == 0;
+			if (empty && now >= this.workload.validCount()) {
 				return true;
+			}
+			if (!empty || now != rows) {
+				rows = now;
+				stillSince = System.nanoTime();
+			}
+			else if (System.nanoTime() - stillSince > STILL.toNanos()) {
+				Report.say("the source queue stayed empty and the rows at %d for %d s, short of %d valid events", now,
+						STILL.toSeconds(), this.workload.validCount());
+				return false;
 			}
 			Pod.sleep(Duration.ofSeconds(2));
 		}

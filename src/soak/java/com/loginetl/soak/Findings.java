@@ -59,8 +59,9 @@ final class Findings {
 		Report.say("VIOLATION of \"%s\": %s", claim, detail);
 	}
 
+	/** The faults carried out, in the schedule's order. */
 	synchronized List<Done> done() {
-		return List.copyOf(this.done);
+		return this.done.stream().sorted(java.util.Comparator.comparingInt((Done each) -> each.fault().number())).toList();
 	}
 
 	synchronized List<Stop> stops() {
