@@ -35,6 +35,13 @@ public record TestQueues(ElasticMq sqs, String queueUrl, String deadLetterQueueU
 		return client().sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body)).messageId();
 	}
 
+	/** Sends one message that becomes visible only after {@code delay} (SQS's DelaySeconds, at most 15 min), and returns its id. */
+	public String send(String body, Duration delay) {
+		return client()
+			.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body).delaySeconds((int) delay.toSeconds()))
+			.messageId();
+	}
+
 	/**
 	 * Sends each body, ten to a request or as many as fit SQS's 256 KiB a request, and returns the
 	 * SQS message ids, in order.

@@ -63,6 +63,20 @@ public final class Workload {
 			.create(new DriverManagerDataSource(database.url(), database.username(), database.password()));
 	}
 
+	/**
+	 * Sends one valid event that SQS hands out only after {@code delay}, so that a test can prepare
+	 * something for it (a lock on its row) while services are running; returns its SQS message id.
+	 */
+	public synchronized String sendOneValid(Duration delay) {
+		String user = "user-" + this.sequence++;
+		String body = SampleEvents.event(user, "2.3.0", "android",
+				"10.0." + this.random.nextInt(4) + "." + this.random.nextInt(250), "EN",
+				"593-47-" + (1000 + this.random.nextInt(50)));
+		String id = this.queues.send(body, delay);
+		this.valid.put(id, user);
+		return id;
+	}
+
 	/** Sends {@code validCount} events and {@code invalidCount} bad messages, shuffled together. */
 	public void send(int validCount, int invalidCount) {
 		send(validCount, invalidCount, 0);
@@ -127,6 +141,21 @@ public final class Workload {
 	/** SQS message ids of the valid messages sent so far. */
 	public Set<String> validIds() {
 		return Set.copyOf(this.valid.keySet());
+	}
+
+	/** The valid messages sent so far: SQS message id to the user_id it carries (a live, read-only view). */
+	public Map<String, String> validUsers() {
+		return Collections.unmodifiableMap(this.valid);
+	}
+
+	/** The invalid messages sent so far: SQS message id to the reason the service must give (a live, read-only view). */
+	public Map<String, String> invalidReasons() {
+		return Collections.unmodifiableMap(this.reasonsOfInvalid);
+	}
+
+	/** The invalid messages sent so far: SQS message id to its body (a live, read-only view). */
+	public Map<String, String> invalidBodies() {
+		return Collections.unmodifiableMap(this.bodiesOfInvalid);
 	}
 
 	public int validCount() {
