@@ -278,7 +278,8 @@ final class DatabaseLoginCheck {
 		return Duration.ofMillis(hikari.getConnectionTimeout());
 	}
 
-	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+	/** The first cause of {@code failure}, itself included, of {@code type}; {@code null} when none is. */
+	static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (type.isInstance(cause)) {
 				return type.cast(cause);
@@ -287,7 +288,8 @@ final class DatabaseLoginCheck {
 		return null;
 	}
 
-	private static String rootMessage(Throwable failure) {
+	/** The first line of the message of {@code failure}'s innermost cause. */
+	static String rootMessage(Throwable failure) {
 		Throwable root = failure;
 		while (root.getCause() != null && root.getCause() != root) {
 			root = root.getCause();

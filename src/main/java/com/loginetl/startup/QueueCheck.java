@@ -119,7 +119,7 @@ final class QueueCheck {
 						credentials, failure);
 			}
 			return new StartupCheckException("SQS at " + endpoint + ", named by " + Setting.SQS_ENDPOINT
-					+ ", cannot be reached: " + connectFailure().orElseGet(() -> rootMessage(failure)) + ".",
+					+ ", cannot be reached: " + connectFailure().orElseGet(() -> DatabaseLoginCheck.rootMessage(failure)) + ".",
 					unreachableAction(), failure);
 		}
 		return new IllegalStateException("The " + role + " '" + queue + "', named by " + setting + ", cannot be checked at "
@@ -147,12 +147,12 @@ final class QueueCheck {
 		URI endpoint = this.sqs.serviceClientConfiguration().endpointOverride().orElse(null);
 		String host = (endpoint != null) ? endpoint.getHost() : null;
 		if (host == null) {
-			return (findCause(failure, UnknownHostException.class) != null)
+			return (DatabaseLoginCheck.findCause(failure, UnknownHostException.class) != null)
 					? "sqs." + this.sqs.serviceClientConfiguration().region() + ".amazonaws.com" : null;
 		}
 		try {
 			InetAddress.getByName(host);
-			return (findCause(failure, UnknownHostException.class) != null) ? host : null;
+			return (DatabaseLoginCheck.findCause(failure, UnknownHostException.class) != null) ? host : null;
 		}
 		catch (UnknownHostException ex) {
 			return host;
@@ -177,23 +177,6 @@ final class QueueCheck {
 		catch (IOException ex) {
 			return Optional.of(DatabaseLoginCheck.firstLine(String.valueOf(ex.getMessage())));
 		}
-	}
-
-	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
-		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (type.isInstance(cause)) {
-				return type.cast(cause);
-			}
-		}
-		return null;
-	}
-
-	private static String rootMessage(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root.getMessage() != null) ? DatabaseLoginCheck.firstLine(root.getMessage()) : root.toString();
 	}
 
 }
