@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -225,7 +223,7 @@ class StartupChecksIT {
 			.doesNotContainPattern("logins\\.[\\w.-]*[A-Z]");
 		// Found before the migration and before the web server listens: the mistake changed nothing.
 		assertThat(output).as("%s: output in %s", name, outcome.log()).doesNotContain("Tomcat started on port");
-		assertThat(tables(mistake.database())).as("%s: tables created in %s", name, mistake.database()).isEmpty();
+		assertThat(mistake.database().tables()).as("%s: tables created in %s", name, mistake.database()).isEmpty();
 	}
 
 	@Test
@@ -247,23 +245,6 @@ class StartupChecksIT {
 		environment.put("LOGINS_SQS_TIMEOUT", "30s");
 		mistake.accept(environment);
 		MISTAKES.put(name, new Mistake(environment, database, List.of(expected)));
-	}
-
-	/** The tables of the public schema: none, if the service stopped before migrating. */
-	private static List<String> tables(JdbcTarget database) {
-		try (Connection connection = DriverManager.getConnection(database.url(), database.username(),
-				database.password()); Statement statement = connection.createStatement();
-				ResultSet tables = statement
-					.executeQuery("select table_name from information_schema.tables where table_schema = 'public'")) {
-			List<String> names = new ArrayList<>();
-			while (tables.next()) {
-				names.add(tables.getString(1));
-			}
-			return names;
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	private static void execute(JdbcTarget database, String sql) throws SQLException {

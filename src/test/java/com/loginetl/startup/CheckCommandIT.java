@@ -1,12 +1,6 @@
 package com.loginetl.startup;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +47,7 @@ class CheckCommandIT {
 		roles.owner().migrate();
 		Map<String, String> environment = environment(admin);
 		environment.putAll(roles.environment());
-		List<String> before = tables(admin);
+		List<String> before = admin.tables();
 
 		Run run = check(environment);
 
@@ -69,7 +63,7 @@ class CheckCommandIT {
 					+ " may INSERT and SELECT on user_logins"))
 			.anyMatch((line) -> line.startsWith("ok   source queue " + queues.queueUrl()))
 			.anyMatch((line) -> line.startsWith("ok   dead-letter queue " + queues.deadLetterQueueUrl()));
-		assertThat(tables(admin)).as("tables after the check").isEqualTo(before);
+		assertThat(admin.tables()).as("tables after the check").isEqualTo(before);
 	}
 
 	@Test
@@ -85,7 +79,7 @@ class CheckCommandIT {
 			.singleElement()
 			.asString()
 			.startsWith("skip ingest role's grants: user_logins does not exist yet");
-		assertThat(tables(database)).as("nothing migrated").isEmpty();
+		assertThat(database.tables()).as("nothing migrated").isEmpty();
 	}
 
 	@Test
@@ -113,7 +107,7 @@ class CheckCommandIT {
 			.doesNotContain("\tat ")
 			.doesNotContain("Tomcat")
 			.doesNotContainPattern("(?m)^\\s+at \\S+\\(");
-		assertThat(tables(database)).as("nothing migrated").isEmpty();
+		assertThat(database.tables()).as("nothing migrated").isEmpty();
 		assertThatThrownBy(() -> SharedServices.sqs().client().getQueueUrl((request) -> request.queueName("no-such-queue")))
 			.as("the check created the queue")
 			.hasMessageContaining("does not exist");
@@ -153,22 +147,6 @@ class CheckCommandIT {
 		try (ServiceProcess check = ServiceProcess.command(environment, List.of("check"), JVM_OPTIONS)) {
 			int status = check.awaitExit(EXIT_TIMEOUT);
 			return new Run(status, check.output(), check.log().toString());
-		}
-	}
-
-	private static List<String> tables(JdbcTarget database) {
-		try (Connection connection = DriverManager.getConnection(database.url(), database.username(),
-				database.password()); Statement statement = connection.createStatement();
-				ResultSet tables = statement.executeQuery(
-						"select table_name from information_schema.tables where table_schema = 'public' order by 1")) {
-			List<String> names = new ArrayList<>();
-			while (tables.next()) {
-				names.add(tables.getString(1));
-			}
-			return names;
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

@@ -1,5 +1,12 @@
 package com.loginetl.support;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.flywaydb.core.Flyway;
@@ -29,6 +36,23 @@ public record JdbcTarget(String url, String username, String password) {
 			.locations("classpath:db/migration")
 			.load()
 			.migrate();
+	}
+
+	/** The tables of the public schema, by name: none, if the service stopped before migrating. */
+	public List<String> tables() {
+		try (Connection connection = DriverManager.getConnection(this.url, this.username, this.password);
+				Statement statement = connection.createStatement();
+				ResultSet tables = statement.executeQuery(
+						"select table_name from information_schema.tables where table_schema = 'public' order by 1")) {
+			List<String> names = new ArrayList<>();
+			while (tables.next()) {
+				names.add(tables.getString(1));
+			}
+			return names;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	// Keeps the password out of assertion messages and logs.
