@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,13 +41,17 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private final Path log;
 
+	/** Where its ports are reached: 127.0.0.1, or its address in a {@link NetworkNamespace}. */
+	private final String address;
+
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-	private ServiceProcess(Process process, int port, int applicationPort, Path log) {
+	private ServiceProcess(Process process, int port, int applicationPort, Path log, String address) {
 		this.process = process;
 		this.port = port;
 		this.applicationPort = applicationPort;
 		this.log = log;
+		this.address = address;
 	}
 
 	/**
@@ -69,6 +74,18 @@ public final class ServiceProcess implements AutoCloseable {
 		return start(image().command(List.of(jvmOptions), arguments.toArray(String[]::new)), environment);
 	}
 
+	/**
+	 * As {@link #start(Map, String...)}, inside a network namespace ({@code ip netns exec}, which
+	 * runs the command in place, so that {@link #terminate()} signals the service itself); its
+	 * ports are reached at the namespace's address.
+	 */
+	public static ServiceProcess startIn(NetworkNamespace namespace, Map<String, String> environment,
+			String... jvmOptions) {
+		List<String> command = new ArrayList<>(namespace.commandPrefix());
+		command.addAll(image().command(List.of(jvmOptions)));
+		return start(command, environment, namespace.namespaceAddress());
+	}
+
 	/** The image's {@code /app} made from this build's jar, the first time a service starts. */
 	private static synchronized AssembledImage image() {
 		if (image == null) {
@@ -81,6 +98,10 @@ public final class ServiceProcess implements AutoCloseable {
 
 	/** As {@link #start(Map, String...)}, with a command of its own, such as the image's entrypoint. */
 	public static ServiceProcess start(List<String> command, Map<String, String> environment) {
+		return start(command, environment, "127.0.0.1");
+	}
+
+	private static ServiceProcess start(List<String> command, Map<String, String> environment, String address) {
 		try {
 			int[] ports = freePorts();
 			int port = ports[0];
@@ -95,7 +116,7 @@ public final class ServiceProcess implements AutoCloseable {
 			builder.environment().putAll(environment);
 			builder.environment().put("SERVER_PORT", Integer.toString(applicationPort));
 			builder.environment().put("MANAGEMENT_SERVER_PORT", Integer.toString(port));
-			return new ServiceProcess(builder.start(), port, applicationPort, log);
+			return new ServiceProcess(builder.start(), port, applicationPort, log, address);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -175,7 +196,7 @@ public final class ServiceProcess implements AutoCloseable {
 	/** A GET on one of its ports. */
 	public HttpResponse<String> get(int port, String path) throws IOException {
 		try {
-			return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			return this.http.send(HttpRequest.newBuilder(URI.create("http://" + this.address + ":" + port + path))
 				.timeout(Duration.ofSeconds(10))
 				.build(), HttpResponse.BodyHandlers.ofString());
 		}
