@@ -184,19 +184,18 @@ public final class NetworkNamespace implements AutoCloseable {
 	/** Best effort, every step even when one fails: also the shutdown hook's job. */
 	private void removeAll() {
 		for (String pid : output(List.of("ip", "netns", "pids", this.name)).split("\\s+")) {
-			if (!pid.isBlank()) {
+			if (pid.matches("\\d+")) {
 				run(List.of("kill", "-KILL", pid));
 			}
 		}
 		run(List.of("ip", "netns", "del", this.name));
 		run(List.of("ip", "link", "del", hostLink()));
-		for (String table : List.of("nat")) {
-			for (String rule : output(List.of("iptables", "-t", table, "-S")).lines().toList()) {
-				if (rule.startsWith("-A ") && rule.contains("--comment " + this.name + " ")) {
-					List<String> delete = new ArrayList<>(List.of("iptables", "-t", table, "-D"));
-					delete.addAll(List.of(rule.substring(3).split(" ")));
-					run(delete);
-				}
+		// The host's NAT rules of this namespace, found by their comment.
+		for (String rule : output(List.of("iptables", "-t", "nat", "-S")).lines().toList()) {
+			if (rule.startsWith("-A ") && rule.contains("--comment " + this.name + " ")) {
+				List<String> delete = new ArrayList<>(List.of("iptables", "-t", "nat", "-D"));
+				delete.addAll(List.of(rule.substring(3).split(" ")));
+				run(delete);
 			}
 		}
 	}
