@@ -72,10 +72,16 @@ public final class Benchmark {
 	private static void run(BenchSettings settings) throws IOException {
 		checkJar();
 		Files.createDirectories(settings.outputDir());
-		// The service runs as the image runs it: from its layers, with its class-data-sharing archive.
-		Path imageDir = settings.outputDir().resolve("image");
-		FileSystemUtils.deleteRecursively(imageDir);
-		AssembledImage image = AssembledImage.assemble(imageDir);
+		// The service runs as the image runs it: from its layers, with the cache its training made,
+		// assembled once per JDK, since a cache only fits the JVM (and the options) that made it.
+		Map<JavaRuntime, AssembledImage> images = new LinkedHashMap<>();
+		for (JavaRuntime runtime : settings.runtimes()) {
+			Path imageDir = settings.outputDir()
+				.resolve(images.isEmpty() ? "image" : "image-" + runtime.name().replaceAll("[^A-Za-z0-9]+", "-"));
+			FileSystemUtils.deleteRecursively(imageDir);
+			say("assembling the image's /app with Java %s in %s", runtime.name(), imageDir);
+			images.put(runtime, AssembledImage.assemble(imageDir, runtime.home(), runtime.options()));
+		}
 		ServiceSettings service = ServiceSettings.read(System.getenv());
 		int pollers = (settings.pollers() > 0) ? settings.pollers() : service.pollers();
 		Map<String, Object> environment = environment(settings, service, pollers);
@@ -87,6 +93,9 @@ public final class Benchmark {
 				(settings.pollers() > 0) ? " (set by bench.pollers)" : "");
 		say("service JVM options: %s (heap cap %s)", String.join(" ", settings.serviceJvmOptions()),
 				settings.heapCap());
+		settings.runtimes().forEach((runtime) -> say("service on Java %s", runtime.describe()));
+		say("the loops (a) and (c), the service variants, ElasticMQ and the benchmark run on the running JDK, %s",
+				environment.get("java"));
 		if (!service.passedOn().isEmpty()) {
 			say("service environment from this shell: %s", service.passedOn().keySet());
 		}
@@ -115,7 +124,7 @@ public final class Benchmark {
 			for (int run = 1; run <= settings.runs(); run++) {
 				say("");
 				say("-- run %d of %d --", run, settings.runs());
-				Map<String, Object> result = runOnce(run, settings, service, image, pollers, sqs, postgres, cpu,
+				Map<String, Object> result = runOnce(run, settings, service, images, pollers, sqs, postgres, cpu,
 						started, load, steadyLoad);
 				result.put("load_average_after", loadAverage());
 				runs.add(result);
@@ -148,8 +157,9 @@ public final class Benchmark {
 		sqs.deleteQueues(queues);
 	}
 
+	@SuppressWarnings("unchecked")
 	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service,
-			AssembledImage image, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
+			Map<JavaRuntime, AssembledImage> images, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
 			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad)
 			throws IOException {
 		// The order alternates from run to run, so that neither side always meets a warmer machine.
@@ -159,11 +169,13 @@ public final class Benchmark {
 		LoopDrain.Result raw = null;
 		ServiceBench.Result b = null;
 		Map<String, ServiceBench.Result> variants = new LinkedHashMap<>();
+		Map<JavaRuntime, ServiceBench.Result> onOtherJdks = new LinkedHashMap<>();
 		if (loopsFirst) {
 			raw = rawLoop(loops, run, load, pollers);
 		}
 		else {
-			b = serviceDrains(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad, variants);
+			b = serviceDrains(run, settings, service, images, sqs, postgres, cpu, started, load, steadyLoad, variants,
+					onOtherJdks);
 		}
 		say("(c) same-work loop: %d pollers, receive 10, read, mask, one insert, commit, delete batch", pollers);
 		LoopDrain.Result same = loops.run("same-work", run, load, pollers, postgres.newDatabase());
@@ -173,7 +185,8 @@ public final class Benchmark {
 			throw new IllegalStateException("The same-work loop wrote " + same.rows() + " rows, not " + load.valid());
 		}
 		if (loopsFirst) {
-			b = serviceDrains(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad, variants);
+			b = serviceDrains(run, settings, service, images, sqs, postgres, cpu, started, load, steadyLoad, variants,
+					onOtherJdks);
 		}
 		else {
 			raw = rawLoop(loops, run, load, pollers);
@@ -270,6 +283,20 @@ public final class Benchmark {
 		if (!variants.isEmpty()) {
 			result.put("service_variants", variantFigures);
 		}
+		Map<String, Object> runtimeFigures = new LinkedHashMap<>();
+		for (JavaRuntime runtime : settings.runtimes()) {
+			ServiceBench.Result onJdk = (runtime == settings.runtimes().get(0)) ? b : onOtherJdks.get(runtime);
+			runtimeFigures.put(runtime.name(), runtimeFigures(runtime, onJdk, same, load, steadyLoad));
+		}
+		result.put("runtimes", runtimeFigures);
+		if (runtimeFigures.size() > 1) {
+			// each runtime's figures among the run's figures too, so that the spread covers them
+			runtimeFigures.forEach((name, values) -> ((Map<String, Object>) values).forEach((figure, value) -> {
+				if (value instanceof Double) {
+					figures.put("java_" + name.replaceAll("[^A-Za-z0-9]+", "_") + "_" + figure, value);
+				}
+			}));
+		}
 
 		if (settings.jfr()) {
 			Path recording = settings.outputDir().resolve("service-run-" + run + ".jfr");
@@ -295,30 +322,59 @@ public final class Benchmark {
 	}
 
 	/**
-	 * The service, then each variant in the given order (odd runs); in even runs the variants in
-	 * reverse order, then the service, so that neither always meets the warmer machine.
+	 * The service on the first JDK (b), each variant, then the service on each further JDK, in this
+	 * order in odd runs and in the reverse order in even runs, so that none always meets the warmer
+	 * machine. Variants run on the first JDK.
 	 */
 	private static ServiceBench.Result serviceDrains(int run, BenchSettings settings, ServiceSettings service,
-			AssembledImage image, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
-			LoginLoad load, LoginLoad steadyLoad, Map<String, ServiceBench.Result> variants) {
-		List<String> names = new ArrayList<>(settings.serviceVariants().keySet());
+			Map<JavaRuntime, AssembledImage> images, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
+			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad, Map<String, ServiceBench.Result> variants,
+			Map<JavaRuntime, ServiceBench.Result> onOtherJdks) {
+		JavaRuntime first = settings.runtimes().get(0);
+		List<Object> contenders = new ArrayList<>();
+		contenders.add(first);
+		contenders.addAll(settings.serviceVariants().keySet());
+		contenders.addAll(settings.runtimes().subList(1, settings.runtimes().size()));
 		if (run % 2 == 0) {
-			java.util.Collections.reverse(names);
+			java.util.Collections.reverse(contenders);
 		}
 		ServiceBench.Result b = null;
-		if (run % 2 == 1) {
-			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
-		}
-		for (String name : names) {
-			variants.put(name, new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started, name,
-					settings.serviceVariants().get(name)).run(run, load, steadyLoad));
-			say("    (b %s) %,.0f messages/s, %,.0f µs CPU per message", name, variants.get(name).drain().rate(),
-					micros(variants.get(name).drainCpu(), variants.get(name).drain()));
-		}
-		if (run % 2 == 0) {
-			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+		for (Object contender : contenders) {
+			if (contender == first) {
+				b = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, images.get(first), first,
+						started, "").run(run, load, steadyLoad);
+			}
+			else if (contender instanceof JavaRuntime runtime) {
+				ServiceBench.Result result = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service,
+						images.get(runtime), runtime, started, "java " + runtime.name()).run(run, load, steadyLoad);
+				onOtherJdks.put(runtime, result);
+				say("    (b java %s) %,.0f messages/s, %,.0f µs CPU per message", runtime.name(), result.drain().rate(),
+						micros(result.drainCpu(), result.drain()));
+			}
+			else {
+				String name = (String) contender;
+				variants.put(name, new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service,
+						images.get(first), first, started, name, settings.serviceVariants().get(name))
+					.run(run, load, steadyLoad));
+				say("    (b %s) %,.0f messages/s, %,.0f µs CPU per message", name, variants.get(name).drain().rate(),
+						micros(variants.get(name).drainCpu(), variants.get(name).drain()));
+			}
 		}
 		return b;
+	}
+
+	/** The figures of the service on one JDK: those of a variant, and its starts. */
+	private static Map<String, Object> runtimeFigures(JavaRuntime runtime, ServiceBench.Result b, LoopDrain.Result same,
+			LoginLoad load, LoginLoad steadyLoad) {
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("java", runtime.describe());
+		figures.put("image_start", runtime.imageStart());
+		figures.put("ready_idle_s", round(b.readyIdleSeconds(), 2));
+		figures.put("ready_idle_plain_jar_s", round(b.readyIdlePlainJarSeconds(), 2));
+		figures.put("ready_with_backlog_s", (b.readyBacklogSeconds() != null) ? round(b.readyBacklogSeconds(), 2) : null);
+		figures.putAll(variantFigures(b, same, load, steadyLoad, Map.of()));
+		figures.remove("environment");
+		return figures;
 	}
 
 	/** The figures that compare service contenders with each other and with the same-work loop. */
@@ -353,13 +409,6 @@ public final class Benchmark {
 		say("    %,.0f messages/s, %,.0f µs CPU per message (%,d in %.1f s)", raw.drain().rate(),
 				micros(raw.cpuSplit(), raw.drain()), raw.drain().doneInWindow(), raw.drain().windowSeconds());
 		return raw;
-	}
-
-	private static ServiceBench.Result serviceDrain(int run, BenchSettings settings, ServiceSettings service,
-			AssembledImage image, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
-			LoginLoad load, LoginLoad steadyLoad) {
-		return new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started).run(run, load,
-				steadyLoad);
 	}
 
 	// CPU of the consuming process per message done, over the drain's warm window
@@ -463,10 +512,49 @@ public final class Benchmark {
 			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, v) -> say(
 					"    threads of %s over its drain window: %s", name, describeThreads(v.get("threads_cpu_drain_s"))));
 		}
+		Map<String, Map<String, Object>> runtimes = (Map<String, Map<String, Object>>) result.get("runtimes");
+		if (runtimes.size() > 1) {
+			printRuntimes(runtimes);
+		}
 		say("  chart                              %s", result.get("chart"));
 		if (result.containsKey("profile")) {
 			say("  profile (Flight Recorder samples)  %s", result.get("profile"));
 		}
+	}
+
+	/** One column per JDK the service ran on, in bench.java's order. */
+	private static void printRuntimes(Map<String, Map<String, Object>> runtimes) {
+		say("  the service on each JDK (the loops on the running JDK)");
+		StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "    %-44s", ""));
+		runtimes.keySet().forEach((name) -> header.append(String.format(Locale.ROOT, " %16s", name)));
+		say("%s", header);
+		List<String[]> rows = List.of(new String[] { "image_start", "as the image starts" },
+				new String[] { "ready_idle_s", "launch to ready, as the image starts, s" },
+				new String[] { "ready_idle_plain_jar_s", "launch to ready, plain jar, s" },
+				new String[] { "ready_with_backlog_s", "launch to ready, backlog waiting, s" },
+				new String[] { "drain_messages_per_s", "drain, messages/s" },
+				new String[] { "cpu_us_per_message_drain", "drain CPU per message, µs" },
+				new String[] { "cpu_us_per_message_drain_without_jit", "  without the JIT threads, µs" },
+				new String[] { "throughput_to_same_work", "drain / same-work loop, messages/s" },
+				new String[] { "cpu_to_same_work", "drain / same-work loop, CPU per message" },
+				new String[] { "cpu_us_per_message_steady", "steady CPU per message, µs" },
+				new String[] { "cpu_us_per_message_steady_without_jit", "  without the JIT threads, µs" },
+				new String[] { "lag_steady_p50_ms", "steady lag p50, ms" },
+				new String[] { "lag_steady_p99_ms", "steady lag p99, ms" },
+				new String[] { "rows_per_batch_drain", "rows per insert, drain" },
+				new String[] { "peak_rss_mib", "peak RSS (VmHWM), MiB" },
+				new String[] { "stop_s", "SIGTERM to exit, s" });
+		for (String[] row : rows) {
+			StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "    %-44s", row[1]));
+			runtimes.values().forEach((figures) -> {
+				Object value = figures.get(row[0]);
+				line.append(String.format(Locale.ROOT, " %16s", (value instanceof Double number)
+						? String.format(Locale.ROOT, (Math.abs(number) >= 100) ? "%,.0f" : "%.3g", number)
+						: String.valueOf(value)));
+			});
+			say("%s", line);
+		}
+		runtimes.forEach((name, figures) -> say("    Java %s: %s", name, figures.get("java")));
 	}
 
 	@SuppressWarnings("unchecked")
