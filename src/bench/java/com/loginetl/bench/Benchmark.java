@@ -499,22 +499,18 @@ public final class Benchmark {
 		say("  same-work loop threads over (c)    %s", describeThreads(same.get("threads_cpu_s")));
 		say("  service threads over (b)'s window  %s", describeThreads(s.get("service_threads_cpu_drain_s")));
 		say("  service threads at steady load     %s", describeThreads(s.get("service_threads_cpu_steady_s")));
+		// one column per JDK of bench.java, then one per variant (on the first JDK)
+		Map<String, Map<String, Object>> contenders = new LinkedHashMap<>();
+		((Map<String, Map<String, Object>>) result.get("runtimes")).forEach((name, figures) -> contenders.put("Java " + name, figures));
 		if (result.containsKey("service_variants")) {
-			say("  service contenders: drain msgs/s, CPU/msg drain (without JIT), / same-work loop (throughput, CPU), CPU/msg steady (without JIT), rows per insert drain/steady, steady lag p50/p99, peak RSS");
-			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, v) -> say(
-					"    %-48s %,7.0f  %,6.1f (%,6.1f) µs  %.3f, %.3f  %,6.1f (%,6.1f) µs  %.2f / %.2f  %s / %s ms  %.0f MiB",
-					name, v.get("drain_messages_per_s"), v.get("cpu_us_per_message_drain"),
-					v.get("cpu_us_per_message_drain_without_jit"), v.get("throughput_to_same_work"),
-					v.get("cpu_to_same_work"), v.get("cpu_us_per_message_steady"),
-					v.get("cpu_us_per_message_steady_without_jit"), v.get("rows_per_batch_drain"),
-					v.get("rows_per_batch_steady"), v.get("lag_steady_p50_ms"), v.get("lag_steady_p99_ms"),
-					v.get("peak_rss_mib")));
-			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, v) -> say(
-					"    threads of %s over its drain window: %s", name, describeThreads(v.get("threads_cpu_drain_s"))));
+			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, figures) -> {
+				if (!name.equals("service")) {
+					contenders.put(name, figures);
+				}
+			});
 		}
-		Map<String, Map<String, Object>> runtimes = (Map<String, Map<String, Object>>) result.get("runtimes");
-		if (runtimes.size() > 1) {
-			printRuntimes(runtimes);
+		if (contenders.size() > 1) {
+			printContenders(contenders);
 		}
 		say("  chart                              %s", result.get("chart"));
 		if (result.containsKey("profile")) {
@@ -522,11 +518,11 @@ public final class Benchmark {
 		}
 	}
 
-	/** One column per JDK the service ran on, in bench.java's order. */
-	private static void printRuntimes(Map<String, Map<String, Object>> runtimes) {
-		say("  the service on each JDK (the loops on the running JDK)");
+	/** The service contenders side by side: a column each, the JDKs in bench.java's order, then the variants. */
+	private static void printContenders(Map<String, Map<String, Object>> contenders) {
+		say("  service contenders (the loops on the running JDK; variants on the first JDK)");
 		StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "    %-44s", ""));
-		runtimes.keySet().forEach((name) -> header.append(String.format(Locale.ROOT, " %16s", name)));
+		contenders.keySet().forEach((name) -> header.append(String.format(Locale.ROOT, " %16s", name)));
 		say("%s", header);
 		List<String[]> rows = List.of(new String[] { "image_start", "as the image starts" },
 				new String[] { "ready_idle_s", "launch to ready, as the image starts, s" },
@@ -542,19 +538,22 @@ public final class Benchmark {
 				new String[] { "lag_steady_p50_ms", "steady lag p50, ms" },
 				new String[] { "lag_steady_p99_ms", "steady lag p99, ms" },
 				new String[] { "rows_per_batch_drain", "rows per insert, drain" },
+				new String[] { "rows_per_batch_steady", "rows per insert, steady" },
 				new String[] { "peak_rss_mib", "peak RSS (VmHWM), MiB" },
 				new String[] { "stop_s", "SIGTERM to exit, s" });
 		for (String[] row : rows) {
 			StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "    %-44s", row[1]));
-			runtimes.values().forEach((figures) -> {
+			contenders.values().forEach((figures) -> {
 				Object value = figures.get(row[0]);
 				line.append(String.format(Locale.ROOT, " %16s", (value instanceof Double number)
 						? String.format(Locale.ROOT, (Math.abs(number) >= 100) ? "%,.0f" : "%.3g", number)
-						: String.valueOf(value)));
+						: (value == null) ? "-" : String.valueOf(value)));
 			});
 			say("%s", line);
 		}
-		runtimes.forEach((name, figures) -> say("    Java %s: %s", name, figures.get("java")));
+		contenders.forEach((name, figures) -> say("    %s: %s; threads over its drain window: %s", name,
+				figures.getOrDefault("java", figures.get("environment")),
+				describeThreads(figures.get("threads_cpu_drain_s"))));
 	}
 
 	@SuppressWarnings("unchecked")

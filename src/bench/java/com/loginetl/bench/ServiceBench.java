@@ -24,6 +24,7 @@ import com.loginetl.deploy.AssembledImage;
 import com.loginetl.masking.Keysets;
 import com.loginetl.support.ElasticMq;
 import com.loginetl.support.JdbcTarget;
+import com.loginetl.support.PrometheusScrape;
 import com.loginetl.support.ServiceProcess;
 
 /**
@@ -306,15 +307,11 @@ final class ServiceBench {
 	}
 
 	private static Map<String, Double> counters(String scrape) {
+		PrometheusScrape parsed = PrometheusScrape.parse(scrape);
 		Map<String, Double> counters = new LinkedHashMap<>();
 		for (String name : List.of("logins_received_total", "logins_written_total", "logins_rejected_total",
 				"logins_duplicates_total", "logins_store_failures_total", "logins_dead_letter_failures_total")) {
-			double total = 0;
-			Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} (\\S+)$").matcher(scrape);
-			while (matcher.find()) {
-				total += Double.parseDouble(matcher.group(1));
-			}
-			counters.put(name, total);
+			counters.put(name, parsed.valueOrZero(name));
 		}
 		return counters;
 	}
