@@ -119,7 +119,7 @@ public final class Benchmark {
 					(postmaster > 0) ? "" : " (its CPU is not measured: no local process found)");
 			started.started(sqs.pid());
 			CpuMeter cpu = new CpuMeter(proc, sqs.pid(), postmaster);
-			warmUp(sqs, cpu, pollers, settings);
+			warmUp(sqs, cpu, pollers, settings, started);
 
 			for (int run = 1; run <= settings.runs(); run++) {
 				say("");
@@ -146,15 +146,13 @@ public final class Benchmark {
 	/**
 	 * A drain that is not measured, so that ElasticMQ's JIT has compiled its paths before (a): a cold
 	 * server would make (a) of the first run slower than its (b), and the ratio look better than it is.
+	 * It is the raw loop's, in a JVM of its own (loop-raw-run-0.log).
 	 */
-	private static void warmUp(ElasticMqProcess sqs, CpuMeter cpu, int pollers, BenchSettings settings) {
+	private static void warmUp(ElasticMqProcess sqs, CpuMeter cpu, int pollers, BenchSettings settings,
+			StartedProcesses started) {
 		LoginLoad warmUp = LoginLoad.generate(Math.min(settings.messages(), WARM_UP_MESSAGES), 3);
-		say("warming up ElasticMQ: %,d messages sent and drained, not measured", warmUp.size());
-		ElasticMqProcess.QueuePair queues = sqs.createQueues("bench-warm-up");
-		new Senders(sqs.client(), queues.queueUrl()).preload(warmUp.bodies(), BenchSettings.SENDER_THREADS,
-				settings.timeout());
-		new RawDrain(sqs.client(), queues.queueUrl(), cpu).run(warmUp.size(), pollers, settings.timeout());
-		sqs.deleteQueues(queues);
+		say("warming up ElasticMQ: %,d messages sent and drained by the raw loop, not measured", warmUp.size());
+		new LoopDrain(sqs, cpu, settings, started).run("raw", 0, warmUp, pollers, null);
 	}
 
 	@SuppressWarnings("unchecked")

@@ -139,7 +139,7 @@ final class ServiceBench {
 				Double readyBacklog = null;
 				long deadline = launched + this.settings.timeout().toNanos();
 				while (!drain.complete()) {
-					RawDrain.sleep(Timeline.INTERVAL_MILLIS);
+					Timeline.sleep(Timeline.INTERVAL_MILLIS);
 					checkRunning(service, deadline, "draining " + load.size() + " messages", drain.last().done());
 					if (readyBacklog == null && service.status(READINESS) == 200) {
 						readyBacklog = (System.nanoTime() - launched) / 1e9;
@@ -160,7 +160,7 @@ final class ServiceBench {
 				long steadyDeadline = System.nanoTime()
 						+ Duration.ofSeconds(this.settings.steadySeconds()).plus(this.settings.timeout()).toNanos();
 				while (!steady.complete()) {
-					RawDrain.sleep(Timeline.INTERVAL_MILLIS);
+					Timeline.sleep(Timeline.INTERVAL_MILLIS);
 					checkRunning(service, steadyDeadline, "the steady load", steady.last().done());
 					if (producer.isCompletedExceptionally()) {
 						producer.join();
@@ -257,7 +257,7 @@ final class ServiceBench {
 		long deadline = launched + this.settings.timeout().toNanos();
 		while (service.status(READINESS) != 200) {
 			checkRunning(service, deadline, "waiting for the service to be ready", 0);
-			RawDrain.sleep(READY_POLL_MILLIS);
+			Timeline.sleep(READY_POLL_MILLIS);
 		}
 		return (System.nanoTime() - launched) / 1e9;
 	}
