@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -62,14 +64,10 @@ record JavaRuntime(String name, Path home, int feature, List<String> options) {
 		return this.name + " (" + version() + ", " + this.home + "; as the image starts: " + imageStart() + ")";
 	}
 
-	String version() {
+	private String version() {
 		try {
-			return Files.readString(this.home.resolve("release"))
-				.lines()
-				.filter((line) -> line.startsWith("JAVA_RUNTIME_VERSION=") || line.startsWith("JAVA_VERSION="))
-				.reduce((first, second) -> first.startsWith("JAVA_RUNTIME_VERSION=") ? first : second)
-				.map((line) -> line.substring(line.indexOf('=') + 1).replace("\"", ""))
-				.orElse("?");
+			Matcher version = Pattern.compile("(?m)^JAVA_RUNTIME_VERSION=\"([^\"]+)").matcher(Files.readString(this.home.resolve("release")));
+			return version.find() ? version.group(1) : "?";
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

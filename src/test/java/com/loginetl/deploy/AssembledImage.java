@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public record AssembledImage(Path app, List<String> entrypoint) {
 
-	private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
+	// Java 25's training runs a second JVM to write the cache; a loaded 2-core machine took over 3 minutes for 17's.
+	private static final Duration STEP_TIMEOUT = Duration.ofMinutes(10);
 
 	/** The Dockerfile's cache options, and what a JVM before 25 takes instead. */
 	private static final Map<String, String> BEFORE_25 = Map.of("-XX:AOTCacheOutput=", "-XX:ArchiveClassesAtExit=",
