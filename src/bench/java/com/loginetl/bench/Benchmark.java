@@ -155,7 +155,6 @@ public final class Benchmark {
 		new LoopDrain(sqs, cpu, settings, started).run("raw", 0, warmUp, pollers, null);
 	}
 
-	@SuppressWarnings("unchecked")
 	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service,
 			Map<JavaRuntime, AssembledImage> images, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
 			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad)
@@ -281,7 +280,7 @@ public final class Benchmark {
 		if (!variants.isEmpty()) {
 			result.put("service_variants", variantFigures);
 		}
-		Map<String, Object> runtimeFigures = new LinkedHashMap<>();
+		Map<String, Map<String, Object>> runtimeFigures = new LinkedHashMap<>();
 		for (JavaRuntime runtime : settings.runtimes()) {
 			ServiceBench.Result onJdk = (runtime == settings.runtimes().get(0)) ? b : onOtherJdks.get(runtime);
 			runtimeFigures.put(runtime.name(), runtimeFigures(runtime, onJdk, same, load, steadyLoad));
@@ -289,7 +288,7 @@ public final class Benchmark {
 		result.put("runtimes", runtimeFigures);
 		if (runtimeFigures.size() > 1) {
 			// each runtime's figures among the run's figures too, so that the spread covers them
-			runtimeFigures.forEach((name, values) -> ((Map<String, Object>) values).forEach((figure, value) -> {
+			runtimeFigures.forEach((name, values) -> values.forEach((figure, value) -> {
 				if (value instanceof Double) {
 					figures.put("java_" + name.replaceAll("[^A-Za-z0-9]+", "_") + "_" + figure, value);
 				}
