@@ -485,7 +485,7 @@ public final class Benchmark {
 		say("                                     producer sent %,.0f messages/s", f.get("steady_sent_messages_per_s"));
 		say("  start to ready                     %10.2f s idle, as the image starts (target <= 5 s); %s s with the backlog waiting",
 				f.get("ready_idle_s"), f.get("ready_with_backlog_s"));
-		say("                                     %s s idle from the plain jar, without the class-data-sharing archive",
+		say("                                     %s s idle from the plain jar, without the AOT cache or CDS archive",
 				f.get("ready_idle_plain_jar_s"));
 		say("                                     (idle start's log: context started in %s s, JVM running for %s s)",
 				f.get("ready_idle_spring_started_s"), f.get("ready_idle_jvm_running_s"));
