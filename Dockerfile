@@ -17,7 +17,7 @@ RUN --mount=type=cache,target=/root/.m2 \
 # Boot's layered extraction: one directory per layer, each holding part of lib/ or the jar.
 RUN java -Djarmode=tools -jar target/login-etl.jar extract --layers --destination target/extracted
 
-FROM eclipse-temurin:17-jre-noble
+FROM eclipse-temurin:25-jre-noble
 LABEL org.opencontainers.image.title="login-etl" \
       org.opencontainers.image.description="Reads login events from SQS, masks their PII and writes them to PostgreSQL"
 # A numeric UID, so Kubernetes' runAsNonRoot can check it without resolving a name.
@@ -30,27 +30,29 @@ COPY --from=build /build/target/extracted/dependencies/ ./
 COPY --from=build /build/target/extracted/spring-boot-loader/ ./
 COPY --from=build /build/target/extracted/snapshot-dependencies/ ./
 COPY --from=build /build/target/extracted/application/ ./
-# A class-data-sharing archive of the classes start-up loads, so that the JVM maps them instead of
-# loading and verifying them again: ready in about half the time. Spring refreshes the context and
-# exits before starting it (spring.context.exit=onRefresh); the cds-training profile lets it do so
-# with no database or queue, and a throw-away key satisfies the keyset check. The archive must be
-# made by this image's JVM from this image's jar, so it is made here, not in the build stage.
+# An ahead-of-time cache (JEP 483, 514, 515) of the classes start-up loads and links, and of the
+# method profiles it records, so that the JVM maps them instead of loading, verifying and profiling
+# them again. Spring refreshes the context and exits before starting it (spring.context.exit=
+# onRefresh): a Docker build has no database or queue to process messages from, so the cache holds
+# start-up's classes and profiles, not the listener's. The cds-training profile lets it start with
+# neither, and a throw-away key satisfies the keyset check. The cache must be made by this image's
+# JVM from this image's jar, so it is made here, not in the build stage (which compiles for 17).
 RUN java -jar /app/login-etl.jar keygen > /tmp/training-keyset.json \
-    && java -XX:ArchiveClassesAtExit=/app/login-etl.jsa -Dspring.context.exit=onRefresh \
+    && java -XX:AOTCacheOutput=/app/login-etl.aot -Dspring.context.exit=onRefresh \
        -Dspring.profiles.active=cds-training -Dlogins.masking.keyset-file=/tmp/training-keyset.json \
        -jar /app/login-etl.jar \
     && rm /tmp/training-keyset.json \
-    && test -s /app/login-etl.jsa
+    && test -s /app/login-etl.aot
 # The application files stay owned by root: the service cannot change its own code. It writes
 # only below /tmp (Tomcat's work directory), which Kubernetes mounts as an emptyDir.
 USER 10001:10001
 # 8080: the application port (no endpoint of its own); 8081: management (probes, /actuator/prometheus).
 EXPOSE 8080 8081
-# The JVM sizes its heap from the container's memory limit (container support is on by default
-# in Java 17); ExitOnOutOfMemoryError lets the orchestrator restart a broken JVM. The archive is
-# used when it fits the jar and JVM, and skipped with a warning otherwise; JVM warnings go to
+# The JVM sizes its heap from the container's memory limit (container support is on by default);
+# ExitOnOutOfMemoryError lets the orchestrator restart a broken JVM. The cache is used when it fits
+# the jar and JVM, and skipped with a warning otherwise; JVM warnings go to
 # stderr, not to stdout where the key tools print keysets. Add flags with JAVA_TOOL_OPTIONS.
 # Arguments go to the jar: "keygen", "unmask", "remask" and "dlq" run the tools (docs/masking.md,
 # docs/dead-letters.md), "check" the start-up checks (docs/check.md).
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/login-etl.jsa", "-Xlog:disable", "-Xlog:all=warning:stderr", \
+ENTRYPOINT ["java", "-XX:AOTCache=/app/login-etl.aot", "-Xlog:disable", "-Xlog:all=warning:stderr", \
             "-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/login-etl.jar"]

@@ -24,9 +24,12 @@ import java.util.stream.Collectors;
  * @param jfr whether the draining service records a Flight Recorder profile
  * @param outputDir where results, charts, logs and recordings go
  * @param serviceVariants further service contenders, each the service variables it adds, by a name
+ * @param runtimes the JDKs the service contender runs on, the first one (b)'s; the loops, the
+ * variants, ElasticMQ and the benchmark itself stay on the running JDK
  */
 record BenchSettings(int messages, int warmUp, int runs, int pollers, List<String> serviceJvmOptions, int steadyRate,
-		int steadySeconds, Duration timeout, boolean jfr, Path outputDir, Map<String, Map<String, String>> serviceVariants) {
+		int steadySeconds, Duration timeout, boolean jfr, Path outputDir, Map<String, Map<String, String>> serviceVariants,
+		List<JavaRuntime> runtimes) {
 
 	/** Threads that preload the queue with SendMessageBatch. */
 	static final int SENDER_THREADS = 4;
@@ -42,7 +45,8 @@ record BenchSettings(int messages, int warmUp, int runs, int pollers, List<Strin
 				Duration.ofSeconds(intProperty("bench.timeoutSeconds", 600)),
 				Boolean.parseBoolean(System.getProperty("bench.jfr", "false")),
 				Path.of(System.getProperty("bench.outputDir", "target/bench")),
-				variants(System.getProperty("bench.serviceVariants", "")));
+				variants(System.getProperty("bench.serviceVariants", "")),
+				JavaRuntime.parse(System.getProperty("bench.java", "")));
 		settings.validate();
 		return settings;
 	}
@@ -78,6 +82,7 @@ record BenchSettings(int messages, int warmUp, int runs, int pollers, List<Strin
 		require(this.pollers >= 0 && this.pollers <= 64, "bench.pollers must be 0 (as the service) to 64");
 		require(this.steadyRate >= 10 && this.steadyRate <= 20_000, "bench.steadyRate must be 10 to 20000");
 		require(this.steadySeconds >= 5 && this.steadySeconds <= 600, "bench.steadySeconds must be 5 to 600");
+		require(!this.runtimes.isEmpty(), "bench.java names no JDK");
 		require(this.timeout.toSeconds() >= 30 && this.timeout.toSeconds() <= 3_600,
 				"bench.timeoutSeconds must be 30 to 3600");
 	}

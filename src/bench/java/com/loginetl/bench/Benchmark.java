@@ -72,10 +72,16 @@ public final class Benchmark {
 	private static void run(BenchSettings settings) throws IOException {
 		checkJar();
 		Files.createDirectories(settings.outputDir());
-		// The service runs as the image runs it: from its layers, with its class-data-sharing archive.
-		Path imageDir = settings.outputDir().resolve("image");
-		FileSystemUtils.deleteRecursively(imageDir);
-		AssembledImage image = AssembledImage.assemble(imageDir);
+		// The service runs as the image runs it: from its layers, with the cache its training made,
+		// assembled once per JDK, since a cache only fits the JVM (and the options) that made it.
+		Map<JavaRuntime, AssembledImage> images = new LinkedHashMap<>();
+		for (JavaRuntime runtime : settings.runtimes()) {
+			Path imageDir = settings.outputDir()
+				.resolve(images.isEmpty() ? "image" : "image-" + runtime.name().replaceAll("[^A-Za-z0-9]+", "-"));
+			FileSystemUtils.deleteRecursively(imageDir);
+			say("assembling the image's /app with Java %s in %s", runtime.name(), imageDir);
+			images.put(runtime, AssembledImage.assemble(imageDir, runtime.home(), runtime.options()));
+		}
 		ServiceSettings service = ServiceSettings.read(System.getenv());
 		int pollers = (settings.pollers() > 0) ? settings.pollers() : service.pollers();
 		Map<String, Object> environment = environment(settings, service, pollers);
@@ -87,6 +93,9 @@ public final class Benchmark {
 				(settings.pollers() > 0) ? " (set by bench.pollers)" : "");
 		say("service JVM options: %s (heap cap %s)", String.join(" ", settings.serviceJvmOptions()),
 				settings.heapCap());
+		settings.runtimes().forEach((runtime) -> say("service on Java %s", runtime.describe()));
+		say("the loops (a) and (c), the service variants, ElasticMQ and the benchmark run on the running JDK, %s",
+				environment.get("java"));
 		if (!service.passedOn().isEmpty()) {
 			say("service environment from this shell: %s", service.passedOn().keySet());
 		}
@@ -110,12 +119,12 @@ public final class Benchmark {
 					(postmaster > 0) ? "" : " (its CPU is not measured: no local process found)");
 			started.started(sqs.pid());
 			CpuMeter cpu = new CpuMeter(proc, sqs.pid(), postmaster);
-			warmUp(sqs, cpu, pollers, settings);
+			warmUp(sqs, cpu, pollers, settings, started);
 
 			for (int run = 1; run <= settings.runs(); run++) {
 				say("");
 				say("-- run %d of %d --", run, settings.runs());
-				Map<String, Object> result = runOnce(run, settings, service, image, pollers, sqs, postgres, cpu,
+				Map<String, Object> result = runOnce(run, settings, service, images, pollers, sqs, postgres, cpu,
 						started, load, steadyLoad);
 				result.put("load_average_after", loadAverage());
 				runs.add(result);
@@ -137,19 +146,17 @@ public final class Benchmark {
 	/**
 	 * A drain that is not measured, so that ElasticMQ's JIT has compiled its paths before (a): a cold
 	 * server would make (a) of the first run slower than its (b), and the ratio look better than it is.
+	 * It is the raw loop's, in a JVM of its own (loop-raw-run-0.log).
 	 */
-	private static void warmUp(ElasticMqProcess sqs, CpuMeter cpu, int pollers, BenchSettings settings) {
+	private static void warmUp(ElasticMqProcess sqs, CpuMeter cpu, int pollers, BenchSettings settings,
+			StartedProcesses started) {
 		LoginLoad warmUp = LoginLoad.generate(Math.min(settings.messages(), WARM_UP_MESSAGES), 3);
-		say("warming up ElasticMQ: %,d messages sent and drained, not measured", warmUp.size());
-		ElasticMqProcess.QueuePair queues = sqs.createQueues("bench-warm-up");
-		new Senders(sqs.client(), queues.queueUrl()).preload(warmUp.bodies(), BenchSettings.SENDER_THREADS,
-				settings.timeout());
-		new RawDrain(sqs.client(), queues.queueUrl(), cpu).run(warmUp.size(), pollers, settings.timeout());
-		sqs.deleteQueues(queues);
+		say("warming up ElasticMQ: %,d messages sent and drained by the raw loop, not measured", warmUp.size());
+		new LoopDrain(sqs, cpu, settings, started).run("raw", 0, warmUp, pollers, null);
 	}
 
 	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service,
-			AssembledImage image, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
+			Map<JavaRuntime, AssembledImage> images, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
 			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad)
 			throws IOException {
 		// The order alternates from run to run, so that neither side always meets a warmer machine.
@@ -159,11 +166,13 @@ public final class Benchmark {
 		LoopDrain.Result raw = null;
 		ServiceBench.Result b = null;
 		Map<String, ServiceBench.Result> variants = new LinkedHashMap<>();
+		Map<JavaRuntime, ServiceBench.Result> onOtherJdks = new LinkedHashMap<>();
 		if (loopsFirst) {
 			raw = rawLoop(loops, run, load, pollers);
 		}
 		else {
-			b = serviceDrains(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad, variants);
+			b = serviceDrains(run, settings, service, images, sqs, postgres, cpu, started, load, steadyLoad, variants,
+					onOtherJdks);
 		}
 		say("(c) same-work loop: %d pollers, receive 10, read, mask, one insert, commit, delete batch", pollers);
 		LoopDrain.Result same = loops.run("same-work", run, load, pollers, postgres.newDatabase());
@@ -173,7 +182,8 @@ public final class Benchmark {
 			throw new IllegalStateException("The same-work loop wrote " + same.rows() + " rows, not " + load.valid());
 		}
 		if (loopsFirst) {
-			b = serviceDrains(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad, variants);
+			b = serviceDrains(run, settings, service, images, sqs, postgres, cpu, started, load, steadyLoad, variants,
+					onOtherJdks);
 		}
 		else {
 			raw = rawLoop(loops, run, load, pollers);
@@ -270,6 +280,20 @@ public final class Benchmark {
 		if (!variants.isEmpty()) {
 			result.put("service_variants", variantFigures);
 		}
+		Map<String, Map<String, Object>> runtimeFigures = new LinkedHashMap<>();
+		for (JavaRuntime runtime : settings.runtimes()) {
+			ServiceBench.Result onJdk = (runtime == settings.runtimes().get(0)) ? b : onOtherJdks.get(runtime);
+			runtimeFigures.put(runtime.name(), runtimeFigures(runtime, onJdk, same, load, steadyLoad));
+		}
+		result.put("runtimes", runtimeFigures);
+		if (runtimeFigures.size() > 1) {
+			// each runtime's figures among the run's figures too, so that the spread covers them
+			runtimeFigures.forEach((name, values) -> values.forEach((figure, value) -> {
+				if (value instanceof Double) {
+					figures.put("java_" + name.replaceAll("[^A-Za-z0-9]+", "_") + "_" + figure, value);
+				}
+			}));
+		}
 
 		if (settings.jfr()) {
 			Path recording = settings.outputDir().resolve("service-run-" + run + ".jfr");
@@ -295,30 +319,59 @@ public final class Benchmark {
 	}
 
 	/**
-	 * The service, then each variant in the given order (odd runs); in even runs the variants in
-	 * reverse order, then the service, so that neither always meets the warmer machine.
+	 * The service on the first JDK (b), each variant, then the service on each further JDK, in this
+	 * order in odd runs and in the reverse order in even runs, so that none always meets the warmer
+	 * machine. Variants run on the first JDK.
 	 */
 	private static ServiceBench.Result serviceDrains(int run, BenchSettings settings, ServiceSettings service,
-			AssembledImage image, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
-			LoginLoad load, LoginLoad steadyLoad, Map<String, ServiceBench.Result> variants) {
-		List<String> names = new ArrayList<>(settings.serviceVariants().keySet());
+			Map<JavaRuntime, AssembledImage> images, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
+			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad, Map<String, ServiceBench.Result> variants,
+			Map<JavaRuntime, ServiceBench.Result> onOtherJdks) {
+		JavaRuntime first = settings.runtimes().get(0);
+		List<Object> contenders = new ArrayList<>();
+		contenders.add(first);
+		contenders.addAll(settings.serviceVariants().keySet());
+		contenders.addAll(settings.runtimes().subList(1, settings.runtimes().size()));
 		if (run % 2 == 0) {
-			java.util.Collections.reverse(names);
+			java.util.Collections.reverse(contenders);
 		}
 		ServiceBench.Result b = null;
-		if (run % 2 == 1) {
-			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
-		}
-		for (String name : names) {
-			variants.put(name, new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started, name,
-					settings.serviceVariants().get(name)).run(run, load, steadyLoad));
-			say("    (b %s) %,.0f messages/s, %,.0f µs CPU per message", name, variants.get(name).drain().rate(),
-					micros(variants.get(name).drainCpu(), variants.get(name).drain()));
-		}
-		if (run % 2 == 0) {
-			b = serviceDrain(run, settings, service, image, sqs, postgres, cpu, started, load, steadyLoad);
+		for (Object contender : contenders) {
+			if (contender == first) {
+				b = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, images.get(first), first,
+						started, "").run(run, load, steadyLoad);
+			}
+			else if (contender instanceof JavaRuntime runtime) {
+				ServiceBench.Result result = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service,
+						images.get(runtime), runtime, started, "java " + runtime.name()).run(run, load, steadyLoad);
+				onOtherJdks.put(runtime, result);
+				say("    (b java %s) %,.0f messages/s, %,.0f µs CPU per message", runtime.name(), result.drain().rate(),
+						micros(result.drainCpu(), result.drain()));
+			}
+			else {
+				String name = (String) contender;
+				variants.put(name, new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service,
+						images.get(first), first, started, name, settings.serviceVariants().get(name))
+					.run(run, load, steadyLoad));
+				say("    (b %s) %,.0f messages/s, %,.0f µs CPU per message", name, variants.get(name).drain().rate(),
+						micros(variants.get(name).drainCpu(), variants.get(name).drain()));
+			}
 		}
 		return b;
+	}
+
+	/** The figures of the service on one JDK: those of a variant, and its starts. */
+	private static Map<String, Object> runtimeFigures(JavaRuntime runtime, ServiceBench.Result b, LoopDrain.Result same,
+			LoginLoad load, LoginLoad steadyLoad) {
+		Map<String, Object> figures = new LinkedHashMap<>();
+		figures.put("java", runtime.describe());
+		figures.put("image_start", runtime.imageStart());
+		figures.put("ready_idle_s", round(b.readyIdleSeconds(), 2));
+		figures.put("ready_idle_plain_jar_s", round(b.readyIdlePlainJarSeconds(), 2));
+		figures.put("ready_with_backlog_s", (b.readyBacklogSeconds() != null) ? round(b.readyBacklogSeconds(), 2) : null);
+		figures.putAll(variantFigures(b, same, load, steadyLoad, Map.of()));
+		figures.remove("environment");
+		return figures;
 	}
 
 	/** The figures that compare service contenders with each other and with the same-work loop. */
@@ -353,13 +406,6 @@ public final class Benchmark {
 		say("    %,.0f messages/s, %,.0f µs CPU per message (%,d in %.1f s)", raw.drain().rate(),
 				micros(raw.cpuSplit(), raw.drain()), raw.drain().doneInWindow(), raw.drain().windowSeconds());
 		return raw;
-	}
-
-	private static ServiceBench.Result serviceDrain(int run, BenchSettings settings, ServiceSettings service,
-			AssembledImage image, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
-			LoginLoad load, LoginLoad steadyLoad) {
-		return new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, image, started).run(run, load,
-				steadyLoad);
 	}
 
 	// CPU of the consuming process per message done, over the drain's warm window
@@ -439,7 +485,7 @@ public final class Benchmark {
 		say("                                     producer sent %,.0f messages/s", f.get("steady_sent_messages_per_s"));
 		say("  start to ready                     %10.2f s idle, as the image starts (target <= 5 s); %s s with the backlog waiting",
 				f.get("ready_idle_s"), f.get("ready_with_backlog_s"));
-		say("                                     %s s idle from the plain jar, without the class-data-sharing archive",
+		say("                                     %s s idle from the plain jar, without the AOT cache or CDS archive",
 				f.get("ready_idle_plain_jar_s"));
 		say("                                     (idle start's log: context started in %s s, JVM running for %s s)",
 				f.get("ready_idle_spring_started_s"), f.get("ready_idle_jvm_running_s"));
@@ -450,23 +496,61 @@ public final class Benchmark {
 		say("  same-work loop threads over (c)    %s", describeThreads(same.get("threads_cpu_s")));
 		say("  service threads over (b)'s window  %s", describeThreads(s.get("service_threads_cpu_drain_s")));
 		say("  service threads at steady load     %s", describeThreads(s.get("service_threads_cpu_steady_s")));
+		// one column per JDK of bench.java, then one per variant (on the first JDK)
+		Map<String, Map<String, Object>> contenders = new LinkedHashMap<>();
+		((Map<String, Map<String, Object>>) result.get("runtimes")).forEach((name, figures) -> contenders.put("Java " + name, figures));
 		if (result.containsKey("service_variants")) {
-			say("  service contenders: drain msgs/s, CPU/msg drain (without JIT), / same-work loop (throughput, CPU), CPU/msg steady (without JIT), rows per insert drain/steady, steady lag p50/p99, peak RSS");
-			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, v) -> say(
-					"    %-48s %,7.0f  %,6.1f (%,6.1f) µs  %.3f, %.3f  %,6.1f (%,6.1f) µs  %.2f / %.2f  %s / %s ms  %.0f MiB",
-					name, v.get("drain_messages_per_s"), v.get("cpu_us_per_message_drain"),
-					v.get("cpu_us_per_message_drain_without_jit"), v.get("throughput_to_same_work"),
-					v.get("cpu_to_same_work"), v.get("cpu_us_per_message_steady"),
-					v.get("cpu_us_per_message_steady_without_jit"), v.get("rows_per_batch_drain"),
-					v.get("rows_per_batch_steady"), v.get("lag_steady_p50_ms"), v.get("lag_steady_p99_ms"),
-					v.get("peak_rss_mib")));
-			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, v) -> say(
-					"    threads of %s over its drain window: %s", name, describeThreads(v.get("threads_cpu_drain_s"))));
+			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, figures) -> {
+				if (!name.equals("service")) {
+					contenders.put(name, figures);
+				}
+			});
+		}
+		if (contenders.size() > 1) {
+			printContenders(contenders);
 		}
 		say("  chart                              %s", result.get("chart"));
 		if (result.containsKey("profile")) {
 			say("  profile (Flight Recorder samples)  %s", result.get("profile"));
 		}
+	}
+
+	/** The service contenders side by side: a column each, the JDKs in bench.java's order, then the variants. */
+	private static void printContenders(Map<String, Map<String, Object>> contenders) {
+		say("  service contenders (the loops on the running JDK; variants on the first JDK)");
+		StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "    %-44s", ""));
+		contenders.keySet().forEach((name) -> header.append(String.format(Locale.ROOT, " %16s", name)));
+		say("%s", header);
+		List<String[]> rows = List.of(new String[] { "image_start", "as the image starts" },
+				new String[] { "ready_idle_s", "launch to ready, as the image starts, s" },
+				new String[] { "ready_idle_plain_jar_s", "launch to ready, plain jar, s" },
+				new String[] { "ready_with_backlog_s", "launch to ready, backlog waiting, s" },
+				new String[] { "drain_messages_per_s", "drain, messages/s" },
+				new String[] { "cpu_us_per_message_drain", "drain CPU per message, µs" },
+				new String[] { "cpu_us_per_message_drain_without_jit", "  without the JIT threads, µs" },
+				new String[] { "throughput_to_same_work", "drain / same-work loop, messages/s" },
+				new String[] { "cpu_to_same_work", "drain / same-work loop, CPU per message" },
+				new String[] { "cpu_us_per_message_steady", "steady CPU per message, µs" },
+				new String[] { "cpu_us_per_message_steady_without_jit", "  without the JIT threads, µs" },
+				new String[] { "lag_steady_p50_ms", "steady lag p50, ms" },
+				new String[] { "lag_steady_p99_ms", "steady lag p99, ms" },
+				new String[] { "rows_per_batch_drain", "rows per insert, drain" },
+				new String[] { "rows_per_batch_steady", "rows per insert, steady" },
+				new String[] { "peak_rss_mib", "peak RSS (VmHWM), MiB" },
+				new String[] { "stop_s", "SIGTERM to exit, s" });
+		for (String[] row : rows) {
+			StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "    %-44s", row[1]));
+			contenders.values().forEach((figures) -> {
+				Object value = figures.get(row[0]);
+				line.append(String.format(Locale.ROOT, " %16s", (value instanceof Double number)
+						? String.format(Locale.ROOT, (Math.abs(number) >= 100) ? "%,.0f" : "%.3g", number)
+						: (value == null) ? "-" : String.valueOf(value)));
+			});
+			say("%s", line);
+		}
+		contenders.forEach((name, figures) -> say("    %s: %s; threads over its drain window: %s", name,
+				figures.getOrDefault("java", figures.get("environment")),
+				describeThreads(figures.get("threads_cpu_drain_s"))));
 	}
 
 	@SuppressWarnings("unchecked")

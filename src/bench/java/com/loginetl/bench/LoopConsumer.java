@@ -33,8 +33,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
  * Main class of the two loops the service is compared with, each in a JVM of its own so that its
@@ -51,6 +54,15 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * user and password, and the keyset in the variable {@code LOOP_KEYSET}.
  */
 public final class LoopConsumer {
+
+	// The service asks for these two system attributes and one message attribute nobody sets.
+	private static final List<MessageSystemAttributeName> SYSTEM_ATTRIBUTES = List
+		.of(MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+
+	private static final int VISIBILITY_SECONDS = 30;
+
+	// Short, so that pollers notice the end quickly; a poll with messages waiting returns at once.
+	private static final int WAIT_SECONDS = 1;
 
 	static final String READY_LINE = "READY";
 
@@ -129,14 +141,14 @@ public final class LoopConsumer {
 	private void poll(long expected, Connection connection) {
 		try (PreparedStatement insert = (connection != null) ? connection.prepareStatement(INSERT) : null) {
 			while (this.deleted.get() < expected) {
-				List<Message> messages = RawDrain.receive(this.client, this.queueUrl);
+				List<Message> messages = receive(this.client, this.queueUrl);
 				if (messages.isEmpty()) {
 					continue;
 				}
 				if (insert != null) {
 					store(messages, connection, insert);
 				}
-				this.deleted.addAndGet(RawDrain.delete(this.client, this.queueUrl, messages));
+				this.deleted.addAndGet(delete(this.client, this.queueUrl, messages));
 			}
 		}
 		catch (SQLException ex) {
@@ -199,6 +211,30 @@ public final class LoopConsumer {
 			// the benchmark is gone either way
 		}
 		System.exit(2);
+	}
+
+	/** One ReceiveMessage as the service makes it: 10 at most, its attributes and visibility. */
+	private static List<Message> receive(SqsClient client, String queueUrl) {
+		ReceiveMessageResponse received = client.receiveMessage((request) -> request.queueUrl(queueUrl)
+			.maxNumberOfMessages(10)
+			.waitTimeSeconds(WAIT_SECONDS)
+			.visibilityTimeout(VISIBILITY_SECONDS)
+			.messageSystemAttributeNames(SYSTEM_ATTRIBUTES)
+			.messageAttributeNames("login-etl.no-attributes"));
+		return received.messages();
+	}
+
+	/** One DeleteMessageBatch of {@code messages}; returns how many were deleted. */
+	private static int delete(SqsClient client, String queueUrl, List<Message> messages) {
+		List<DeleteMessageBatchRequestEntry> entries = messages.stream()
+			.map((message) -> DeleteMessageBatchRequestEntry.builder()
+				.id(message.messageId())
+				.receiptHandle(message.receiptHandle())
+				.build())
+			.toList();
+		DeleteMessageBatchResponse response = client
+			.deleteMessageBatch((request) -> request.queueUrl(queueUrl).entries(entries));
+		return response.successful().size();
 	}
 
 }

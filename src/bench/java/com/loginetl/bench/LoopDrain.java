@@ -77,7 +77,7 @@ final class LoopDrain {
 			Timeline drain = new Timeline(launched, load.size(), this.settings.windowFrom());
 			drain.add(0, this.cpu.snapshot(process.pid()));
 			while (!drain.complete()) {
-				RawDrain.sleep(Timeline.INTERVAL_MILLIS);
+				Timeline.sleep(Timeline.INTERVAL_MILLIS);
 				if (!process.isAlive()) {
 					throw new IllegalStateException("The " + mode + " loop exited with " + process.exitValue()
 							+ " while draining; see " + log);

@@ -84,7 +84,7 @@ final class ProcCpu {
 		long ticks = postmaster[0] + postmaster[1] + postmaster[2] + postmaster[3];
 		// Listing every process is the costly part; backends live as long as the pool's connections.
 		if (this.children.isEmpty() || System.nanoTime() - this.childrenListedAt > CHILDREN_REFRESH_NANOS) {
-			this.children = childrenOf(postmasterPid);
+			this.children = ProcessHandle.of(postmasterPid).stream().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
 			this.childrenListedAt = System.nanoTime();
 		}
 		for (long child : this.children) {
@@ -153,21 +153,6 @@ final class ProcCpu {
 			}
 		}
 		return -1;
-	}
-
-	private List<Long> childrenOf(long parent) {
-		List<Long> children = new ArrayList<>();
-		for (Path process : processes()) {
-			long pid = Long.parseLong(process.getFileName().toString());
-			String stat = readStat(pid);
-			if (stat != null) {
-				String[] fields = afterCommand(stat);
-				if (fields.length > 1 && Long.parseLong(fields[1]) == parent) {
-					children.add(pid);
-				}
-			}
-		}
-		return children;
 	}
 
 	// utime, stime, cutime, cstime; null when the process is gone

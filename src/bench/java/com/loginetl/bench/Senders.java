@@ -97,7 +97,7 @@ final class Senders {
 	}
 
 	/** Runs {@code task} on {@code threads} threads and waits for all, at most {@code timeout}. */
-	static void runOnThreads(int threads, String name, Duration timeout, Runnable task) {
+	private static void runOnThreads(int threads, String name, Duration timeout, Runnable task) {
 		AtomicInteger number = new AtomicInteger();
 		ExecutorService executor = Executors.newFixedThreadPool(threads, (runnable) -> {
 			Thread thread = new Thread(runnable, name + "-" + number.incrementAndGet());

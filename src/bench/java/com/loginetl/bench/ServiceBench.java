@@ -24,6 +24,7 @@ import com.loginetl.deploy.AssembledImage;
 import com.loginetl.masking.Keysets;
 import com.loginetl.support.ElasticMq;
 import com.loginetl.support.JdbcTarget;
+import com.loginetl.support.PrometheusScrape;
 import com.loginetl.support.ServiceProcess;
 
 /**
@@ -54,16 +55,23 @@ final class ServiceBench {
 
 	private final AssembledImage image;
 
+	private final JavaRuntime runtime;
+
 	private final StartedProcesses started;
 
-	/** "" for the service at its defaults; a variant's name otherwise, in queue and log names. */
+	/** "" for the service at its defaults on the first JDK; a variant's or JDK's name otherwise, in queue and log names. */
 	private final String variant;
 
 	private final Map<String, String> variantEnvironment;
 
+	/**
+	 * The service on {@code runtime}, started from {@code image} (assembled by that JDK);
+	 * {@code variant} is "" for (b), the runtime's name for the other JDKs.
+	 */
 	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
-			ServiceSettings serviceSettings, AssembledImage image, StartedProcesses started) {
-		this(sqs, database, cpu, settings, serviceSettings, image, started, "", Map.of());
+			ServiceSettings serviceSettings, AssembledImage image, JavaRuntime runtime, StartedProcesses started,
+			String variant) {
+		this(sqs, database, cpu, settings, serviceSettings, image, runtime, started, variant, Map.of());
 	}
 
 	/**
@@ -71,11 +79,12 @@ final class ServiceBench {
 	 * takes the steady load like the service, without the idle starts.
 	 */
 	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
-			ServiceSettings serviceSettings, AssembledImage image, StartedProcesses started, String variant,
-			Map<String, String> variantEnvironment) {
+			ServiceSettings serviceSettings, AssembledImage image, JavaRuntime runtime, StartedProcesses started,
+			String variant, Map<String, String> variantEnvironment) {
 		this.variant = variant;
 		this.variantEnvironment = variantEnvironment;
 		this.image = image;
+		this.runtime = runtime;
 		this.started = started;
 		this.sqs = sqs;
 		this.database = database;
@@ -86,26 +95,27 @@ final class ServiceBench {
 
 	Result run(int run, LoginLoad load, LoginLoad steadyLoad) {
 		ElasticMqProcess.QueuePair queues = this.sqs.createQueues(
-				"bench-service-" + run + (this.variant.isEmpty() ? "" : "-" + this.variant));
+				"bench-service-" + run + (this.variant.isEmpty() ? "" : "-" + this.variant.replaceAll("[^A-Za-z0-9]+", "-")));
 		Map<String, String> environment = environment(queues);
 
 		double readyIdle = Double.NaN;
 		double[] idleStartLine = { Double.NaN, Double.NaN };
 		double readyIdlePlainJar = Double.NaN;
-		if (this.variant.isEmpty()) {
-			Benchmark.say("(b) idle start: the service on an empty queue and a new database (Flyway migrates it)");
+		if (this.variantEnvironment.isEmpty()) {
+			Benchmark.say("(b%s) idle start on Java %s: the service on an empty queue and a new database (Flyway migrates it)",
+					label(), this.runtime.describe());
 			try (ServiceProcess idle = launch(environment, jvmOptions(run, false))) {
 				readyIdle = awaitReady(idle, System.nanoTime());
 				idleStartLine = startedLine(idle);
-				stop(idle, run, "idle");
+				stop(idle, run, "idle" + suffix());
 			}
 			Benchmark.say("    ready after %.2f s (Spring Boot: started in %.2f s, process running for %.2f s)",
 					readyIdle, idleStartLine[0], idleStartLine[1]);
-			Benchmark.say("(b) idle start again from the plain jar, without the class-data-sharing archive");
+			Benchmark.say("(b%s) idle start again from the plain jar, without the %s", label(), this.runtime.imageStart());
 			try (ServiceProcess plain = ServiceProcess.start(plainJar(jvmOptions(run, false)), environment)) {
 				this.started.started(plain.pid());
 				readyIdlePlainJar = awaitReady(plain, System.nanoTime());
-				stop(plain, run, "idle-plain-jar");
+				stop(plain, run, "idle-plain-jar" + suffix());
 			}
 			Benchmark.say("    ready after %.2f s", readyIdlePlainJar);
 		}
@@ -113,12 +123,12 @@ final class ServiceBench {
 			Benchmark.say("(b %s) the service with %s", this.variant, this.variantEnvironment);
 		}
 
-		Benchmark.say("(b) preloading %,d messages", load.size());
+		Benchmark.say("(b%s) preloading %,d messages", label(), load.size());
 		double preloadSeconds = new Senders(this.sqs.client(), queues.queueUrl()).preload(load.bodies(),
 				BenchSettings.SENDER_THREADS, this.settings.timeout());
 		Benchmark.say("    %,.0f messages/s", load.size() / preloadSeconds);
 
-		Benchmark.say("(b) the service drains them into PostgreSQL (heap %s)", this.settings.heapCap());
+		Benchmark.say("(b%s) the service drains them into PostgreSQL (heap %s)", label(), this.settings.heapCap());
 		try (Connection rows = DriverManager.getConnection(this.database.url(), this.database.username(),
 				this.database.password())) {
 			long launched = System.nanoTime();
@@ -129,7 +139,7 @@ final class ServiceBench {
 				Double readyBacklog = null;
 				long deadline = launched + this.settings.timeout().toNanos();
 				while (!drain.complete()) {
-					RawDrain.sleep(Timeline.INTERVAL_MILLIS);
+					Timeline.sleep(Timeline.INTERVAL_MILLIS);
 					checkRunning(service, deadline, "draining " + load.size() + " messages", drain.last().done());
 					if (readyBacklog == null && service.status(READINESS) == 200) {
 						readyBacklog = (System.nanoTime() - launched) / 1e9;
@@ -140,7 +150,7 @@ final class ServiceBench {
 				String afterDrain = scrape(service);
 				Benchmark.say("    %,.0f messages/s (%,d in %.1f s)", drain.rate(), drain.doneInWindow(), drain.windowSeconds());
 
-				Benchmark.say("(b) steady load: %,d messages/s for %d s", this.settings.steadyRate(),
+				Benchmark.say("(b%s) steady load: %,d messages/s for %d s", label(), this.settings.steadyRate(),
 						this.settings.steadySeconds());
 				Timeline steady = new Timeline(System.nanoTime(), steadyLoad.size());
 				steady.add(0, this.cpu.snapshot(service.pid()));
@@ -150,7 +160,7 @@ final class ServiceBench {
 				long steadyDeadline = System.nanoTime()
 						+ Duration.ofSeconds(this.settings.steadySeconds()).plus(this.settings.timeout()).toNanos();
 				while (!steady.complete()) {
-					RawDrain.sleep(Timeline.INTERVAL_MILLIS);
+					Timeline.sleep(Timeline.INTERVAL_MILLIS);
 					checkRunning(service, steadyDeadline, "the steady load", steady.last().done());
 					if (producer.isCompletedExceptionally()) {
 						producer.join();
@@ -162,7 +172,7 @@ final class ServiceBench {
 				long peakRssKib = service.peakRssKib();
 				CpuMeter.Snapshot beforeStop = this.cpu.snapshot(service.pid());
 				Map<String, Double> counters = counters(afterSteady);
-				double stopSeconds = stop(service, run, this.variant.isEmpty() ? "drain" : "drain-" + this.variant);
+				double stopSeconds = stop(service, run, "drain" + suffix());
 				this.sqs.deleteQueues(queues);
 				Benchmark.say("    p99 lag %s", Histogram.parse(afterSteady, "logins_lag_seconds")
 					.minus(Histogram.parse(afterDrain, "logins_lag_seconds"))
@@ -215,10 +225,11 @@ final class ServiceBench {
 		return service;
 	}
 
-	/** {@code java -jar target/login-etl.jar}: no extracted layers, no archive. */
-	private static List<String> plainJar(String[] jvmOptions) {
+	/** {@code java -jar target/login-etl.jar}: no extracted layers, no cache or archive. */
+	private List<String> plainJar(String[] jvmOptions) {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(this.runtime.java().toString());
+		command.addAll(this.runtime.options());
 		command.addAll(List.of(jvmOptions));
 		command.addAll(List.of("-jar", Path.of("target", "login-etl.jar").toString()));
 		return command;
@@ -233,12 +244,20 @@ final class ServiceBench {
 		return options.toArray(String[]::new);
 	}
 
+	private String label() {
+		return this.variant.isEmpty() ? "" : " " + this.variant;
+	}
+
+	private String suffix() {
+		return this.variant.isEmpty() ? "" : "-" + this.variant.replaceAll("[^A-Za-z0-9]+", "-");
+	}
+
 	/** Seconds from {@code launched} to the first 200 from the readiness probe. */
 	private double awaitReady(ServiceProcess service, long launched) {
 		long deadline = launched + this.settings.timeout().toNanos();
 		while (service.status(READINESS) != 200) {
 			checkRunning(service, deadline, "waiting for the service to be ready", 0);
-			RawDrain.sleep(READY_POLL_MILLIS);
+			Timeline.sleep(READY_POLL_MILLIS);
 		}
 		return (System.nanoTime() - launched) / 1e9;
 	}
@@ -288,15 +307,11 @@ final class ServiceBench {
 	}
 
 	private static Map<String, Double> counters(String scrape) {
+		PrometheusScrape parsed = PrometheusScrape.parse(scrape);
 		Map<String, Double> counters = new LinkedHashMap<>();
 		for (String name : List.of("logins_received_total", "logins_written_total", "logins_rejected_total",
 				"logins_duplicates_total", "logins_store_failures_total", "logins_dead_letter_failures_total")) {
-			double total = 0;
-			Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*\\} (\\S+)$").matcher(scrape);
-			while (matcher.find()) {
-				total += Double.parseDouble(matcher.group(1));
-			}
-			counters.put(name, total);
+			counters.put(name, parsed.valueOrZero(name));
 		}
 		return counters;
 	}

@@ -135,4 +135,15 @@ final class Timeline {
 	record Sample(long done, CpuMeter.Snapshot cpu) {
 	}
 
+	/** Sleeps between samples, and wherever the benchmark polls. */
+	static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 }

@@ -105,8 +105,20 @@ class DockerfileTest {
 		List<Instruction> stages = this.instructions.named("FROM");
 		assertThat(stages).hasSize(2);
 		assertThat(stages.get(0).arguments()).matches("maven:\\S*temurin-17\\S* AS build");
-		assertThat(stages.get(1).arguments()).matches("eclipse-temurin:17-jre\\S*");
+		assertThat(stages.get(1).arguments()).matches("eclipse-temurin:25-jre\\S*");
 		assertThat(this.instructions.named("RUN").get(0).arguments()).contains("mvn ", "package");
+	}
+
+	@Test
+	void startsFromTheAheadOfTimeCacheItsTrainingRunMakes() throws Exception {
+		// the runtime stage's JVM makes the cache, so that it fits the JVM that reads it
+		assertThat(this.instructions.finalStage().named("RUN")).extracting(Instruction::arguments)
+			.anyMatch((run) -> run.contains("-XX:AOTCacheOutput=/app/login-etl.aot")
+					&& run.contains("test -s /app/login-etl.aot"));
+		List<String> command = List.of(JSON.readValue(
+				this.instructions.finalStage().named("ENTRYPOINT").get(0).arguments(), String[].class));
+		assertThat(command).contains("-XX:AOTCache=/app/login-etl.aot")
+			.noneMatch((argument) -> argument.startsWith("-XX:SharedArchiveFile="));
 	}
 
 	@Test

@@ -58,8 +58,10 @@ public final class ServiceProcess implements AutoCloseable {
 	 * Starts the service with these environment variables (on top of none of the test JVM's
 	 * {@code LOGINS_*}, {@code SPRING_*}, {@code MANAGEMENT_*} and {@code AWS_*} ones) and JVM
 	 * options, on free ports, as the Docker image starts it: its ENTRYPOINT on the jar's extracted
-	 * layers with their class-data-sharing archive, which is ready sooner than {@code java -jar}
-	 * (8.1 against 13.4 s, docs/performance.md's tuning log).
+	 * layers with the cache its training made, which is ready sooner than {@code java -jar} (8.1
+	 * against 13.4 s with Java 17's class-data-sharing archive, docs/performance.md's tuning log).
+	 * On a JDK 25 that is the image's AOT cache; on an earlier JDK, which has none, the same steps
+	 * make and use a class-data-sharing archive instead ({@link AssembledImage}).
 	 */
 	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
 		return start(image().command(List.of(jvmOptions)), environment);
