@@ -100,18 +100,26 @@ record BenchSettings(int messages, int warmUp, int runs, int pollers, List<Strin
 			Map<String, String> environment = new LinkedHashMap<>();
 			for (String assignment : variant.split(",")) {
 				String[] nameValue = assignment.strip().split("=", 2);
-				require(nameValue.length == 2 && nameValue[0].startsWith("LOGINS_") && !nameValue[0].startsWith("LOGINS_TEST_"),
-						"bench.serviceVariants: '" + assignment + "' is not LOGINS_NAME=value");
+				require(nameValue.length == 2 && variable(nameValue[0]), "bench.serviceVariants: '" + assignment
+						+ "' is not NAME=value for a LOGINS_ or MANAGEMENT_ setting, JAVA_TOOL_OPTIONS or MALLOC_ARENA_MAX");
 				environment.put(nameValue[0], nameValue[1]);
 			}
 			String name = environment.entrySet()
 				.stream()
-				.map((entry) -> entry.getKey().replace("LOGINS_LISTENER_", "").replace("LOGINS_", "").toLowerCase(Locale.ROOT)
+				.map((entry) -> entry.getKey()
+					.replace("MANAGEMENT_OPENTELEMETRY_TRACING_EXPORT_OTLP_ENDPOINT", "TRACING")
+					.replace("LOGINS_LISTENER_", "").replace("LOGINS_", "").toLowerCase(Locale.ROOT)
 						.replace('_', '-') + "-" + entry.getValue())
 				.collect(Collectors.joining("-"));
 			variants.put(name, environment);
 		}
 		return variants;
+	}
+
+	/** The service's settings, and the JVM's and glibc's variables a contender may differ by. */
+	private static boolean variable(String name) {
+		return (name.startsWith("LOGINS_") && !name.startsWith("LOGINS_TEST_")) || name.startsWith("MANAGEMENT_")
+				|| name.equals("JAVA_TOOL_OPTIONS") || name.equals("MALLOC_ARENA_MAX");
 	}
 
 	private static void require(boolean condition, String message) {

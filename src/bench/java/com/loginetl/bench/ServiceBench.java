@@ -215,6 +215,8 @@ final class ServiceBench {
 		// a load average of 30; the setting bounds dead-letter sends and checks only, not polling.
 		environment.putIfAbsent("LOGINS_SQS_TIMEOUT", "30s");
 		environment.putAll(this.variantEnvironment);
+		environment.replaceAll((name, value) -> name.endsWith("_OTLP_ENDPOINT") && value.equals(OtlpSink.PLACEHOLDER)
+				? OtlpSink.tracesUrl() : value);
 		return environment;
 	}
 
