@@ -28,9 +28,10 @@ public class LoginEtlApplication {
 		if (CheckCommand.handles(args)) {
 			System.exit(CheckCommand.run(args, System.out, System.err));
 		}
+		ExitOnTerminate exit = ExitOnTerminate.install();
 		SpringApplication application = new SpringApplication(LoginEtlApplication.class);
 		application.addListeners(new CheckBeforeStart(LoginEtlApplication.class));
-		ExitOnTerminate.install(application.run(args));
+		exit.started(application.run(args));
 	}
 
 }

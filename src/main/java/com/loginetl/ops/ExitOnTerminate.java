@@ -18,24 +18,47 @@ import sun.misc.Signal;
  * and exits with status 0: a stop that was asked for is a success, also for a Job or CronJob. The
  * JVM's own handling would exit with 143 or 130, and say nothing until the listener's long poll
  * ends, up to {@code logins.listener.poll-timeout} later.
+ * <p>
+ * Installed before the application starts: a stop during start-up ends the process at once, as
+ * {@code kill -9} would. Closing the context then would wait for its refresh, which holds the
+ * start-up lock for as long as a silent database keeps the migration waiting: past any grace
+ * period. Nothing is lost: a message is deleted only after its row is committed, so what was
+ * received and not yet deleted comes back after its visibility timeout.
  */
 public final class ExitOnTerminate {
 
 	private static final Logger log = LoggerFactory.getLogger(ExitOnTerminate.class);
 
+	private volatile ConfigurableApplicationContext context;
+
 	private ExitOnTerminate() {
 	}
 
-	public static void install(ConfigurableApplicationContext context) {
-		Duration shutdownTimeout = context.getBean(IngestProperties.class).listener().shutdownTimeout();
+	public static ExitOnTerminate install() {
+		ExitOnTerminate exit = new ExitOnTerminate();
 		for (String name : new String[] { "TERM", "INT" }) {
-			Signal.handle(new Signal(name), (signal) -> {
-				log.info("Stopping (SIG{}): finishing batches in flight, up to {} s", signal.getName(),
-						shutdownTimeout.toSeconds());
-				new Thread(() -> System.exit(SpringApplication.exit(context)), "sig" + name.toLowerCase() + "-exit")
-					.start();
-			});
+			Signal.handle(new Signal(name), exit::stop);
 		}
+		return exit;
+	}
+
+	/** From now on a signal closes {@code started} the usual way. */
+	public void started(ConfigurableApplicationContext started) {
+		this.context = started;
+	}
+
+	private void stop(Signal signal) {
+		ConfigurableApplicationContext started = this.context;
+		if (started == null) {
+			log.info("Stopping (SIG{}) during start-up: what was received and not yet deleted comes back after "
+					+ "its visibility timeout", signal.getName());
+			Runtime.getRuntime().halt(0);
+		}
+		Duration shutdownTimeout = started.getBean(IngestProperties.class).listener().shutdownTimeout();
+		log.info("Stopping (SIG{}): finishing batches in flight, up to {} s", signal.getName(),
+				shutdownTimeout.toSeconds());
+		new Thread(() -> System.exit(SpringApplication.exit(started)), "sig" + signal.getName().toLowerCase() + "-exit")
+			.start();
 	}
 
 }
