@@ -14,13 +14,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.util.backoff.BackOffExecution;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Whether the database takes writes. A failed write marks it unavailable; from then on a probe
  * ({@code SELECT 1}) runs with exponential backoff and jitter until the database answers, and
- * marks it available again. Consumers wait on it instead of taking messages they cannot store.
+ * marks it available again ({@link ProbeBackoff} decides each wait). Consumers wait on it instead
+ * of taking messages they cannot store.
  * <p>
  * An outage is expected, so it logs like one: a WARN when the database stops answering, another
  * every {@link #REMINDER_INTERVAL} while it stays away, and one when it answers again, each with
@@ -35,9 +34,7 @@ public class DatabaseAvailability implements DisposableBean {
 
 	private final JdbcClient jdbc;
 
-	private final ExponentialBackOff backOff;
-
-	private final Duration maxInterval;
+	private final ProbeBackoff probeDelays;
 
 	private final Clock clock = Clock.systemUTC();
 
@@ -52,21 +49,12 @@ public class DatabaseAvailability implements DisposableBean {
 	/** When the database stopped answering; null while it answers. Guarded by {@link #monitor}. */
 	private Instant unavailableSince;
 
-	private BackOffExecution probeDelays;
-
-	/** When a probe last found the database back. Guarded by {@link #monitor}. */
-	private Instant recoveredAt = Instant.MIN;
-
 	/** When the last "still unavailable" line was written. Guarded by {@link #monitor}. */
 	private Instant remindedAt;
 
 	public DatabaseAvailability(JdbcClient jdbc, StorageProperties properties) {
 		this.jdbc = jdbc;
-		this.backOff = new ExponentialBackOff(properties.retry().initialInterval().toMillis(), 2.0);
-		this.backOff.setMaxInterval(properties.retry().maxInterval().toMillis());
-		this.maxInterval = properties.retry().maxInterval();
-		// Replicas that lost the database together should not all come back in the same instant.
-		this.backOff.setJitter(properties.retry().initialInterval().toMillis() / 2);
+		this.probeDelays = new ProbeBackoff(properties.retry());
 	}
 
 	public boolean isAvailable() {
@@ -105,12 +93,7 @@ public class DatabaseAvailability implements DisposableBean {
 			Instant now = this.clock.instant();
 			this.unavailableSince = now;
 			this.remindedAt = now;
-			// A database that answers "SELECT 1" but keeps failing writes (a dropped table, a
-			// revoked grant) must not make every batch fail at the first interval: the backoff
-			// goes on growing while failures follow recoveries closely.
-			if (this.probeDelays == null || this.recoveredAt.isBefore(now.minus(this.maxInterval))) {
-				this.probeDelays = this.backOff.start();
-			}
+			this.probeDelays.failed(now);
 		}
 		log.warn("Database unavailable ({}); no more messages are taken from the queue until it answers, and "
 				+ "batches in flight are left on the queue for redelivery", SqlFailures.describe(failure));
@@ -119,11 +102,11 @@ public class DatabaseAvailability implements DisposableBean {
 	}
 
 	private void scheduleProbe() {
-		long delay;
+		Duration delay;
 		synchronized (this.monitor) {
-			delay = this.probeDelays.nextBackOff();
+			delay = this.probeDelays.nextDelay();
 		}
-		this.prober.schedule(this::probe, Math.max(delay, 0), TimeUnit.MILLISECONDS);
+		this.prober.schedule(this::probe, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void probe() {
@@ -137,8 +120,9 @@ public class DatabaseAvailability implements DisposableBean {
 		}
 		Duration outage;
 		synchronized (this.monitor) {
-			this.recoveredAt = this.clock.instant();
-			outage = Duration.between(this.unavailableSince, this.recoveredAt);
+			Instant recoveredAt = this.clock.instant();
+			this.probeDelays.recovered(recoveredAt);
+			outage = Duration.between(this.unavailableSince, recoveredAt);
 			this.unavailableSince = null;
 			this.monitor.notifyAll();
 		}
