@@ -1,8 +1,6 @@
 package com.loginetl.faults;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import com.loginetl.support.Scenario;
 import com.loginetl.support.ServiceProcess;
@@ -43,10 +41,7 @@ class StatementTimeoutIT {
 		scenario.environment().put("LOGINS_DATABASE_LOCK_TIMEOUT", "500ms");
 		Workload workload = scenario.workload();
 
-		// From the jar, not the assembled image: the statements are the same, and on a shared machine
-		// under load the image's class-data-sharing training has taken longer than its 3 min step.
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		try (ServiceProcess service = scenario.startService(List.of(java, "-Xmx256m", "-jar", "target/login-etl.jar"))) {
+		try (ServiceProcess service = scenario.startService()) {
 			workload.send(10, 0);
 
 			// Each batch: cancelled after 1 s, a probe after about 1 s finds the database, the batch
