@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,12 +24,18 @@ class ListenerConfiguration {
 
 	static final String CONTAINER_FACTORY = "loginEventContainerFactory";
 
+	/** Ends the container's long polls when the context closes, so that a stop need not wait for them. */
+	@Bean
+	ReceivesEndOnClose receivesEndOnClose(SqsAsyncClient sqs, ApplicationContext context, IngestProperties properties) {
+		return new ReceivesEndOnClose(sqs, context, properties.sqsTimeout());
+	}
+
 	@Bean(CONTAINER_FACTORY)
-	SqsMessageListenerContainerFactory<String> loginEventContainerFactory(SqsAsyncClient sqs,
+	SqsMessageListenerContainerFactory<String> loginEventContainerFactory(ReceivesEndOnClose receives,
 			IngestProperties properties, DatabaseAvailability database) {
 		IngestProperties.Listener listener = properties.listener();
 		return SqsMessageListenerContainerFactory.<String>builder()
-			.sqsAsyncClient(sqs)
+			.sqsAsyncClient(receives.client())
 			.configure((options) -> options.listenerMode(ListenerMode.BATCH)
 				// The listener deletes messages itself, after the commit, and the deletion happens
 				// at once: a buffered deletion can be lost at shutdown (Spring Cloud AWS #1661).

@@ -13,8 +13,9 @@ import sun.misc.Signal;
 
 /**
  * On SIGTERM (a Kubernetes pod stop, {@code docker stop}) and SIGINT (Ctrl-C in a terminal), says
- * at once that it is stopping, closes the application the usual way (the listener stops polling
- * and lets batches in flight finish and be deleted, within {@code logins.listener.shutdown-timeout})
+ * at once that it is stopping, closes the application the usual way (the listener stops polling,
+ * ends its open long polls without waiting for them, and lets batches in flight finish and be
+ * deleted, within {@code logins.listener.shutdown-timeout})
  * and exits with status 0: a stop that was asked for is a success, also for a Job or CronJob. The
  * JVM's own handling would exit with 143 or 130, and say nothing until the listener's long poll
  * ends, up to {@code logins.listener.poll-timeout} later.

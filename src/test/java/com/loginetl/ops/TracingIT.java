@@ -1,5 +1,9 @@
 package com.loginetl.ops;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -7,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.google.protobuf.ByteString;
 import com.loginetl.support.OtlpReceiver;
@@ -27,13 +33,20 @@ import static org.awaitility.Awaitility.await;
  * (OTLP/HTTP, protobuf, to a receiver of this test) one span per batch, linked to the producer's
  * span named by each message's {@code traceparent} attribute, with the insert and the dead-letter
  * send as its children; no span carries a raw ip or device_id; the log lines of the batch carry
- * its trace id. Without an endpoint tracing is off: no trace id in any line.
+ * its trace id, and so does an exemplar on a bucket of the lag histogram in the OpenMetrics scrape.
+ * Without an endpoint tracing is off: no trace id in any line, no exemplar.
  */
 class TracingIT {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	private static final HexFormat HEX = HexFormat.of();
+
+	private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0";
+
+	/** A bucket of the lag histogram with an exemplar: {@code ... # {span_id="..",trace_id=".."} value [timestamp]}. */
+	private static final Pattern LAG_EXEMPLAR = Pattern
+		.compile("^logins_lag_seconds_bucket\\{[^}]*\\} \\S+ # \\{[^}]*trace_id=\"([0-9a-f]{32})\"[^}]*\\}.*$");
 
 	@Test
 	void aBatchSpanLinksToTheProducersSpanAndTheInsertIsItsChild() throws Exception {
@@ -48,6 +61,7 @@ class TracingIT {
 			scenario.environment().put("MANAGEMENT_TRACING_SAMPLING_PROBABILITY", "1.0");
 			String output;
 			String rejectedId;
+			List<String> lagExemplars;
 			try (ServiceProcess service = scenario.startService()) {
 				Map<String, MessageAttributeValue> traceContext = Map.of("traceparent",
 						text("00-" + producerTrace + "-" + producerSpan + "-01"));
@@ -56,6 +70,7 @@ class TracingIT {
 						traceContext);
 				await().atMost(Duration.ofSeconds(60)).until(() -> scenario.workload().rows() == 1);
 				assertThat(scenario.queues().takeDeadLetters(1)).hasSize(1);
+				lagExemplars = lagExemplarTraceIds(service);
 				service.terminate();
 				assertThat(service.awaitExit(Duration.ofSeconds(60))).isZero();
 				output = Files.readString(service.log());
@@ -85,6 +100,10 @@ class TracingIT {
 				.findFirst()
 				.orElseThrow(() -> new AssertionError("no line about " + rejectedId + " in\n" + output));
 			assertThat(batches).extracting((batch) -> hex(batch.getTraceId())).contains(line.path("traceId").asString());
+
+			// the row's lag was recorded in its batch's span: the scrape links the bucket to that trace
+			assertThat(lagExemplars).as("trace ids of exemplars on logins_lag_seconds_bucket")
+				.containsAnyElementsOf(batches.stream().map((batch) -> hex(batch.getTraceId())).toList());
 		}
 	}
 
@@ -105,7 +124,36 @@ class TracingIT {
 				.orElseThrow();
 			assertThat(line.path("batch_id").asString()).matches("[0-9a-f]{16}");
 			assertThat(line.has("traceId")).as("a trace id in %s", line).isFalse();
+
+			send(scenario, SampleEvents.event("untraced", "1.0", "ios", "198.51.100.62", "EN", "tracing-device-62"), Map.of());
+			await().atMost(Duration.ofSeconds(60)).until(() -> scenario.workload().rows() == 1);
+			List<String> lagBuckets = openMetricsScrape(service).lines()
+				.filter((bucket) -> bucket.startsWith("logins_lag_seconds_bucket{"))
+				.toList();
+			assertThat(lagBuckets).as("the lag histogram's buckets").isNotEmpty().noneMatch((bucket) -> bucket.contains(" # {"));
 		}
+	}
+
+	/** The trace ids of the exemplars on the lag histogram's buckets, from a scrape in OpenMetrics format. */
+	private static List<String> lagExemplarTraceIds(ServiceProcess service) throws Exception {
+		return openMetricsScrape(service).lines()
+			.map(LAG_EXEMPLAR::matcher)
+			.filter(Matcher::matches)
+			.map((matcher) -> matcher.group(1))
+			.toList();
+	}
+
+	/** Exemplars appear only in OpenMetrics, which Prometheus asks for when exemplar storage is on. */
+	private static String openMetricsScrape(ServiceProcess service) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/actuator/prometheus"))
+				.header("Accept", OPENMETRICS)
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+				(type) -> assertThat(type).startsWith("application/openmetrics-text"));
+		return response.body();
 	}
 
 	private static String send(Scenario scenario, String body, Map<String, MessageAttributeValue> attributes) {
