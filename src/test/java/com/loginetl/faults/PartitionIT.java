@@ -59,7 +59,7 @@ class PartitionIT {
 	private static final Duration MARGIN = Duration.ofSeconds(10);
 
 	/** The partition holds at least this long, well past the bound, so what ends the sessions is not the heal. */
-	private static final Duration PARTITION_AT_LEAST = Duration.ofSeconds(75);
+	private static final Duration PARTITION_AT_LEAST = Duration.ofSeconds(30);
 
 	private static final Pattern PORT = Pattern.compile("^jdbc:postgresql://[^:/]+:(\\d+)(/[^?]*).*$");
 

@@ -64,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 * make and use a class-data-sharing archive instead ({@link AssembledImage}).
 	 */
 	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
-		return start(image().command(List.of(jvmOptions)), environment);
+		return start(image().command(testJvmOptions(jvmOptions)), environment);
 	}
 
 	/**
@@ -73,7 +73,7 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess command(Map<String, String> environment, List<String> arguments,
 			String... jvmOptions) {
-		return start(image().command(List.of(jvmOptions), arguments.toArray(String[]::new)), environment);
+		return start(image().command(testJvmOptions(jvmOptions), arguments.toArray(String[]::new)), environment);
 	}
 
 	/**
@@ -84,8 +84,21 @@ public final class ServiceProcess implements AutoCloseable {
 	public static ServiceProcess startIn(NetworkNamespace namespace, Map<String, String> environment,
 			String... jvmOptions) {
 		List<String> command = new ArrayList<>(namespace.commandPrefix());
-		command.addAll(image().command(List.of(jvmOptions)));
+		command.addAll(image().command(testJvmOptions(jvmOptions)));
 		return start(command, environment, namespace.namespaceAddress());
+	}
+
+	/**
+	 * {@code jvmOptions} after the C1 compiler only: a test's service lives seconds to a minute, in
+	 * which C2 compiling code it would hardly run again costs the CPU the test shares with it on a
+	 * 2-core machine (8 % of a fault test's time). What the service does is the same at any tier;
+	 * the benchmark starts it with the image's own options.
+	 */
+	private static List<String> testJvmOptions(String... jvmOptions) {
+		List<String> options = new ArrayList<>();
+		options.add("-XX:TieredStopAtLevel=1");
+		options.addAll(List.of(jvmOptions));
+		return options;
 	}
 
 	/** The image's {@code /app} made from this build's jar, the first time a service starts. */
