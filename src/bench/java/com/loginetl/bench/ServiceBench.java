@@ -94,8 +94,7 @@ final class ServiceBench {
 	}
 
 	Result run(int run, LoginLoad load, LoginLoad steadyLoad) {
-		ElasticMqProcess.QueuePair queues = this.sqs.createQueues(
-				"bench-service-" + run + (this.variant.isEmpty() ? "" : "-" + this.variant.replaceAll("[^A-Za-z0-9]+", "-")));
+		ElasticMqProcess.QueuePair queues = this.sqs.createQueues(queueName(run));
 		Map<String, String> environment = environment(queues);
 
 		double readyIdle = Double.NaN;
@@ -248,6 +247,12 @@ final class ServiceBench {
 
 	private String label() {
 		return this.variant.isEmpty() ? "" : " " + this.variant;
+	}
+
+	/** SQS allows 80 characters, and the dead-letter queue's name adds 4: a long variant's is shortened by a hash. */
+	private String queueName(int run) {
+		String name = "bench-service-" + run + suffix();
+		return (name.length() <= 76) ? name : name.substring(0, 67) + "-" + String.format("%08x", name.hashCode());
 	}
 
 	private String suffix() {
