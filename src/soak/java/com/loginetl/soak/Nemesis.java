@@ -37,7 +37,10 @@ final class Nemesis {
 	/** How long a stop may take: the chart's {@code terminationGracePeriodSeconds}, after which a kubelet kills. */
 	static final Duration GRACE = Duration.ofSeconds(45);
 
-	/** A silence begins this long before the SIGTERM of {@link Schedule.Kind#SIGTERM_DB_SILENT}, so batches are caught in it. */
+	/**
+	 * A silence or partition begins this long before the SIGTERM of {@link Schedule.Kind#SIGTERM_DB_SILENT}
+	 * and {@link Schedule.Kind#SIGTERM_PARTITIONED}, so batches are caught in it.
+	 */
 	private static final Duration SILENCE_BEFORE_SIGTERM = Duration.ofSeconds(5);
 
 	private static final Duration REDRIVE_TIMEOUT = Duration.ofMinutes(5);
@@ -87,7 +90,7 @@ final class Nemesis {
 
 	/**
 	 * Ends the faults: the one going on is undone at once, row locks are released, every relay
-	 * passes again; then waits for the redrives still running.
+	 * passes again, every partition heals; then waits for the redrives still running.
 	 */
 	void heal() {
 		this.healNow.countDown();
@@ -95,6 +98,7 @@ final class Nemesis {
 		for (Pod pod : this.pods.values()) {
 			pod.database().restore();
 			pod.sqs().restore();
+			pod.heal();
 		}
 		for (Thread each : List.copyOf(this.background)) {
 			join(each, REDRIVE_TIMEOUT.plusSeconds(30));
@@ -104,7 +108,7 @@ final class Nemesis {
 	/** Stops a process with SIGTERM as a kubelet does, killing it after the grace period, and records how it went. */
 	Stop stopGracefully(Life life, String why) {
 		life.stoppedBy = "SIGTERM, " + why;
-		boolean ready = life.readyAt != null;
+		boolean ready = life.readyAfter != null;
 		long began = System.nanoTime();
 		life.process().terminate();
 		while (life.process().isAlive() && System.nanoTime() - began < GRACE.toNanos()) {
@@ -168,6 +172,8 @@ final class Nemesis {
 				case ROW_LOCK -> rowLock(fault);
 				case SLOW_DB -> slowDatabase(fault);
 				case REDRIVE -> redrive();
+				case PARTITION -> partition(fault);
+				case SIGTERM_PARTITIONED -> sigtermWhilePartitioned(fault);
 			};
 		}
 		catch (SQLException | RuntimeException ex) {
@@ -217,6 +223,42 @@ final class Nemesis {
 		}
 		finally {
 			pod.database().restore();
+		}
+	}
+
+	private String partition(Fault fault) {
+		List<Pod> cut = "all".equals(fault.target()) ? List.copyOf(this.pods.values())
+				: List.of(this.pods.get(fault.target()));
+		cut.forEach(Pod::partition);
+		try {
+			pause(fault.duration());
+		}
+		finally {
+			cut.forEach(Pod::heal);
+		}
+		return "healed after " + fault.duration().toSeconds() + " s";
+	}
+
+	/** As a pod replaced during a partition: stopped inside it, its next process started inside it too. */
+	private String sigtermWhilePartitioned(Fault fault) {
+		Pod pod = this.pods.get(fault.target());
+		long partitionedSince = System.nanoTime();
+		pod.partition();
+		try {
+			if (pause(SILENCE_BEFORE_SIGTERM)) {
+				return "healed before the SIGTERM";
+			}
+			Life life = pod.current();
+			String stopped = (life == null) ? "no process to stop: " + fault.target() + " was down"
+					: describe(stopGracefully(life, "fault #" + fault.number() + ", partitioned"));
+			Duration rest = fault.duration().minus(Duration.ofNanos(System.nanoTime() - partitionedSince));
+			if (!rest.isNegative()) {
+				pause(rest);
+			}
+			return stopped + ", healed after " + Duration.ofNanos(System.nanoTime() - partitionedSince).toSeconds() + " s";
+		}
+		finally {
+			pod.heal();
 		}
 	}
 

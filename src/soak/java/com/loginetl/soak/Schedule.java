@@ -11,7 +11,9 @@ import java.util.Random;
  * so that a seed replays the same schedule. Kinds are drawn from a shuffled bag that holds each
  * kind at least once, so a run long enough to empty the bag has met every kind; the bag is then
  * refilled. Faults that block the nemesis (a cut, a black hole, a stop) follow one another; a
- * row lock and a redrive run in the background, beside the next ones.
+ * row lock and a redrive run in the background, beside the next ones. The partitions are in the
+ * bag only where the services run in network namespaces of their own (root, {@code ip},
+ * {@code iptables}): a seed replays the same schedule on a machine that has the same.
  */
 final class Schedule {
 
@@ -32,7 +34,9 @@ final class Schedule {
 		SQS_BLACK_HOLE("SQS connections silent, no data and no close", 2, true),
 		ROW_LOCK("another session holds a message's row lock for minutes", 1, false),
 		SLOW_DB("the table is locked against inserts for seconds (a slow database)", 2, false),
-		REDRIVE("dlq redrive runs meanwhile", 1, false);
+		REDRIVE("dlq redrive runs meanwhile", 1, false),
+		PARTITION("a real partition: packets to and from PostgreSQL and SQS dropped both ways", 1, true, true),
+		SIGTERM_PARTITIONED("a real partition, SIGTERM inside it, the restart inside it too", 1, false, true);
 
 		final String description;
 
@@ -41,10 +45,18 @@ final class Schedule {
 		/** Whether it may hit every service at once, not only one. */
 		final boolean network;
 
+		/** Whether it needs the services in network namespaces of their own. */
+		final boolean partition;
+
 		Kind(String description, int weight, boolean network) {
+			this(description, weight, network, false);
+		}
+
+		Kind(String description, int weight, boolean network, boolean partition) {
 			this.description = description;
 			this.weight = weight;
 			this.network = network;
+			this.partition = partition;
 		}
 
 		boolean background() {
@@ -60,7 +72,8 @@ final class Schedule {
 	 * @param at when it is due, from the start of the run
 	 * @param kind what it is
 	 * @param target the service it hits ({@code service-N}), {@code all}, or {@code database}/{@code queue}
-	 * @param duration how long it lasts (a silence before SIGTERM for {@link Kind#SIGTERM_DB_SILENT}); zero for a kill
+	 * @param duration how long it lasts (the silence or partition around the SIGTERM of
+	 * {@link Kind#SIGTERM_DB_SILENT} and {@link Kind#SIGTERM_PARTITIONED}); zero for a kill
 	 */
 	record Fault(int number, Duration at, Kind kind, String target, Duration duration) {
 
@@ -74,7 +87,11 @@ final class Schedule {
 	private Schedule() {
 	}
 
-	static List<Fault> plan(long seed, Duration length, int services) {
+	/**
+	 * @param partitions whether the services run in network namespaces of their own, so that
+	 * {@link Kind#PARTITION} and {@link Kind#SIGTERM_PARTITIONED} can be carried out
+	 */
+	static List<Fault> plan(long seed, Duration length, int services, boolean partitions) {
 		Random random = new Random(seed);
 		List<Kind> bag = new ArrayList<>();
 		List<Fault> faults = new ArrayList<>();
@@ -82,6 +99,9 @@ final class Schedule {
 		while (at.compareTo(length.minus(QUIET_END)) < 0) {
 			if (bag.isEmpty()) {
 				for (Kind kind : Kind.values()) {
+					if (kind.partition && !partitions) {
+						continue;
+					}
 					for (int i = 0; i < kind.weight; i++) {
 						bag.add(kind);
 					}
@@ -98,6 +118,8 @@ final class Schedule {
 			Duration duration = switch (kind) {
 				case KILL, SIGTERM, REDRIVE -> Duration.ZERO;
 				case SIGTERM_DB_SILENT -> seconds(random, 20, 60);
+				case PARTITION -> seconds(random, 20, 90);
+				case SIGTERM_PARTITIONED -> seconds(random, 30, 120);
 				case DB_CUT, SQS_CUT -> seconds(random, 5, 30);
 				case DB_BLACK_HOLE, SQS_BLACK_HOLE -> seconds(random, 10, 60);
 				case ROW_LOCK -> seconds(random, 60, 240);

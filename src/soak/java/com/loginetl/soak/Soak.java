@@ -23,6 +23,7 @@ import com.loginetl.soak.Pod.Life;
 import com.loginetl.soak.Schedule.Fault;
 import com.loginetl.support.DatabaseRoles;
 import com.loginetl.support.JdbcTarget;
+import com.loginetl.support.NetworkNamespace;
 import com.loginetl.support.Scenario;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,11 @@ public final class Soak {
 				settings.invalidPerSecond(), Instant.now()));
 		Report.line("replay: mvn -B -Psoak verify -Dsoak.minutes=" + minutes(settings.length()) + " -Dsoak.seed="
 				+ settings.seed() + (settings.services() != 2 ? " -Dsoak.services=" + settings.services() : ""));
-		List<Fault> faults = Schedule.plan(settings.seed(), settings.length(), settings.services());
+		List<String> missing = NetworkNamespace.missingTools();
+		boolean partitions = missing.isEmpty();
+		Report.line(partitions ? "partitions: on (each service in a network namespace of its own)"
+				: "partitions: off, they need " + String.join(", ", missing) + " (the schedule differs where they are on)");
+		List<Fault> faults = Schedule.plan(settings.seed(), settings.length(), settings.services(), partitions);
 		Report.line("schedule (" + faults.size() + " faults):");
 		faults.forEach((fault) -> Report.line("  " + fault.describe()));
 
@@ -94,7 +99,7 @@ public final class Soak {
 		for (int i = 1; i <= settings.services(); i++) {
 			String name = "service-" + i;
 			pods.put(name, new Pod(name, environment, admin.url(), Integer.parseInt(port.group(1)),
-					scenario.queues().sqs().endpoint().getPort()));
+					scenario.queues().sqs().endpoint().getPort(), partitions ? NetworkNamespace.create() : null));
 		}
 		Findings findings = new Findings();
 		Load load = new Load();
@@ -160,7 +165,7 @@ public final class Soak {
 			checker.checkLogsForPii(logs);
 			checkSessions(pods, sessions, findings);
 			summary(settings, scenario, pods, findings, checker, producer, load, logs);
-			pods.values().forEach(Pod::closeRelays);
+			pods.values().forEach(Pod::close);
 			return findings.violations().isEmpty();
 		}
 	}
@@ -242,7 +247,7 @@ public final class Soak {
 			for (Life life : pod.lives()) {
 				Report.line(String.format(Locale.ROOT, "  %-20s %s-%s ready %-7s exit %-5s %s", life.applicationName(),
 						Report.clock(life.startedAt()), life.endedAt == null ? "?" : Report.clock(life.endedAt),
-						life.readyAt == null ? "never" : life.readyAt.minus(life.startedAt()).toSeconds() + " s",
+						life.readyAfter == null ? "never" : life.readyAfter.toSeconds() + " s",
 						life.exit, life.stoppedBy == null ? "(exited by itself)" : life.stoppedBy));
 			}
 		}

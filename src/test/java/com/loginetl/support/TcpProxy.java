@@ -7,10 +7,13 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * A TCP proxy on the loopback interface that a test can cut: {@link #cut()} closes every open
@@ -24,6 +27,11 @@ import java.util.concurrent.Executors;
  * then lets new connections through while the silenced ones stay silent, so that a test sees
  * whether the client frees itself of them; {@link #restore()} resets the silenced connections
  * (their peers are out of step) and forwards new ones normally again.
+ * <p>
+ * A relay stands between the client and the server, so the server's TCP keepalive probes reach the
+ * relay, which answers them whether or not its client is still there. {@link #probingClients}
+ * makes the relay probe its clients as the server would, and end both sides of a connection whose
+ * client stopped answering, so that a client gone behind a partition ends its server session too.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -47,6 +55,9 @@ public final class TcpProxy implements AutoCloseable {
 	/** New connections are held silent, not connected to the server. */
 	private volatile boolean silenceNew;
 
+	/** The keepalive probes of accepted clients, or null for none. */
+	private volatile Probes probes;
+
 	private TcpProxy(ServerSocket server, int targetPort) {
 		this.server = server;
 		this.targetPort = targetPort;
@@ -62,6 +73,16 @@ public final class TcpProxy implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * From now on probes each new client with TCP keepalive: the first probe after {@code idle} without
+	 * traffic, then every {@code interval}; after {@code count} unanswered probes the connection
+	 * ends, its upstream side closed too, as the server ends a session on its own keepalives.
+	 */
+	public TcpProxy probingClients(Duration idle, Duration interval, int count) {
+		this.probes = new Probes(idle, interval, count);
+		return this;
 	}
 
 	public int port() {
@@ -108,6 +129,13 @@ public final class TcpProxy implements AutoCloseable {
 		while (!this.server.isClosed()) {
 			try {
 				Socket client = this.server.accept();
+				Probes clientProbes = this.probes;
+				if (clientProbes != null) {
+					client.setKeepAlive(true);
+					client.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, (int) clientProbes.idle().toSeconds());
+					client.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) clientProbes.interval().toSeconds());
+					client.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, clientProbes.count());
+				}
 				if (this.cut) {
 					closeQuietly(client);
 					continue;
@@ -181,6 +209,9 @@ public final class TcpProxy implements AutoCloseable {
 		catch (IOException ex) {
 			// already gone
 		}
+	}
+
+	private record Probes(Duration idle, Duration interval, int count) {
 	}
 
 }
