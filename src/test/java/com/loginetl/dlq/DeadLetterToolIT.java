@@ -19,6 +19,7 @@ import com.loginetl.support.Scenario;
 import com.loginetl.support.SampleEvents;
 import com.loginetl.support.ServiceProcess;
 import com.loginetl.support.TestQueues;
+import com.loginetl.support.ThrottlingSqs;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -155,6 +156,62 @@ class DeadLetterToolIT {
 			.containsPattern("total\\s+1300\\b")
 			.contains("copies: 0 dead letters");
 		assertThat(database.sql("SELECT count(*) FROM user_logins").query(Long.class).single()).isEqualTo(600);
+	}
+
+	/**
+	 * SQS refuses a redrive's sends, then in a second run its deletes: either way the dead letters
+	 * stay in the dead-letter queue, the summary counts them as failed and the command exits 1, so
+	 * that a script or a Job sees that not everything was moved. A run after SQS takes calls again
+	 * moves them and exits 0. The refusals are errors the SDK does not retry ({@code AccessDenied}).
+	 */
+	@Test
+	void aSendOrADeleteSqsRefusesLeavesTheDeadLettersAndExitsOne() {
+		Scenario scenario = Scenario.create("dlq-refused");
+		TestQueues queues = scenario.queues();
+		SqsClient sqs = queues.sqs().client();
+		for (int i = 0; i < 3; i++) {
+			String body = SampleEvents.event("refused-" + i, "2.3.0", "ios", PII_MARKER + i, "EN", "d-" + i);
+			sqs.sendMessage((request) -> request.queueUrl(queues.deadLetterQueueUrl())
+				.messageBody(body)
+				.messageAttributes(Map.of("reason", text(FIXED), "source_message_id", text(UUID.randomUUID().toString()))));
+		}
+		List<String> redrive = List.of("dlq", "redrive", "--reason", FIXED, "--visibility-timeout=3s");
+
+		try (ThrottlingSqs refusing = ThrottlingSqs.to(queues.sqs().endpoint(), "AccessDenied")) {
+			refusing.throttle("SendMessageBatch", 1_000);
+			Run refusedSend = runInProcess(through(scenario, refusing), redrive.toArray(String[]::new));
+			assertThat(refusing.throttled("SendMessageBatch")).as("sends refused").isPositive();
+			assertThat(refusedSend.exit()).as(refusedSend.toString()).isEqualTo(1);
+			assertThat(refusedSend.out()).containsPattern("moved to the source queue:\\s+0\\b")
+				.containsPattern("left, failed \\(SQS refused\\):\\s+3\\b")
+				.contains("not everything matching was moved");
+		}
+		assertThat(queues.waiting(queues.deadLetterQueueUrl())).as("dead letters after the refused sends").isEqualTo(3);
+		assertThat(queues.sourceDepth()).as("source queue after the refused sends").isZero();
+
+		try (ThrottlingSqs refusing = ThrottlingSqs.to(queues.sqs().endpoint(), "AccessDenied")) {
+			refusing.throttle("DeleteMessageBatch", 1_000);
+			Run refusedDelete = runInProcess(through(scenario, refusing), redrive.toArray(String[]::new));
+			assertThat(refusing.throttled("DeleteMessageBatch")).as("deletes refused").isPositive();
+			assertThat(refusedDelete.exit()).as(refusedDelete.toString()).isEqualTo(1);
+			assertThat(refusedDelete.out()).containsPattern("moved to the source queue:\\s+0\\b")
+				.containsPattern("left, failed \\(SQS refused\\):\\s+3\\b")
+				.contains("not everything matching was moved");
+		}
+		assertThat(queues.waiting(queues.deadLetterQueueUrl())).as("dead letters after the refused deletes").isEqualTo(3);
+		assertThat(queues.sourceDepth()).as("sent before the refused deletes").isEqualTo(3);
+
+		Run rerun = runInProcess(scenario, redrive.toArray(String[]::new));
+		assertThat(rerun.exit()).as(rerun.toString()).isZero();
+		assertThat(rerun.out()).containsPattern("left, failed \\(SQS refused\\):\\s+0\\b");
+		assertThat(queues.depth(queues.deadLetterQueueUrl())).isZero();
+	}
+
+	/** The scenario's environment with SQS reached through {@code relay}. */
+	private static Map<String, String> through(Scenario scenario, ThrottlingSqs relay) {
+		Map<String, String> environment = new HashMap<>(scenario.environment());
+		environment.put("SPRING_CLOUD_AWS_SQS_ENDPOINT", relay.endpoint().toString());
+		return environment;
 	}
 
 	/**
