@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -21,7 +23,6 @@ import java.util.stream.Stream;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import com.loginetl.deploy.AssembledImage;
-import com.loginetl.support.JdbcTarget;
 import com.loginetl.support.TestPostgres;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.SerializationFeature;
@@ -32,9 +33,9 @@ import org.springframework.util.FileSystemUtils;
 /**
  * The benchmark, one command ({@code mvn -Pbench verify}): how close the service gets to
  * the queue's own limit on this machine. Each run measures (a) a plain SDK loop draining a
- * preloaded queue, (b) the packaged service draining the same kind of load into PostgreSQL, then
- * the service under a steady paced load; it prints the figures, and writes them as JSON with a
- * throughput chart per run to target/bench.
+ * preloaded queue, (c) a loop doing the service's work, (b) the packaged service draining the same
+ * load into PostgreSQL, then the service under a steady paced load; it prints the figures, and
+ * writes them as JSON with a throughput chart per run to target/bench.
  */
 public final class Benchmark {
 
@@ -45,7 +46,42 @@ public final class Benchmark {
 	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
 		.withZone(ZoneOffset.UTC);
 
-	private Benchmark() {
+	private final BenchSettings settings;
+
+	private final ServiceSettings service;
+
+	private final Map<JavaRuntime, AssembledImage> images;
+
+	private final int pollers;
+
+	private final ElasticMqProcess sqs;
+
+	private final TestPostgres postgres;
+
+	private final CpuMeter cpu;
+
+	private final StartedProcesses started;
+
+	private final LoginLoad load;
+
+	private final LoginLoad steadyLoad;
+
+	private final LoopDrain loops;
+
+	private Benchmark(BenchSettings settings, ServiceSettings service, Map<JavaRuntime, AssembledImage> images,
+			int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
+			LoginLoad load, LoginLoad steadyLoad) {
+		this.settings = settings;
+		this.service = service;
+		this.images = images;
+		this.pollers = pollers;
+		this.sqs = sqs;
+		this.postgres = postgres;
+		this.cpu = cpu;
+		this.started = started;
+		this.load = load;
+		this.steadyLoad = steadyLoad;
+		this.loops = new LoopDrain(sqs, cpu, settings, started);
 	}
 
 	public static void main(String[] args) throws IOException {
@@ -55,7 +91,7 @@ public final class Benchmark {
 			run(BenchSettings.fromSystemProperties());
 			status = 0;
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | AssertionError ex) {
 			System.out.flush();
 			System.err.println("Benchmark failed: " + ex.getMessage());
 			ex.printStackTrace();
@@ -106,38 +142,34 @@ public final class Benchmark {
 				+ "%,d distinct ips and device ids", load.size(), settings.warmUp(), settings.messages(),
 				Math.round(settings.windowFrom() * load.size()), load.invalid(), LoginLoad.POOL_SIZE);
 
-		ProcCpu proc = new ProcCpu();
 		StartedProcesses started = new StartedProcesses();
 		List<Map<String, Object>> runs = new ArrayList<>();
-		try (ElasticMqProcess sqs = ElasticMqProcess.start(settings.outputDir().resolve("elasticmq.log"))) {
+		try (ElasticMqProcess sqs = ElasticMqProcess.start(settings.outputDir().resolve("elasticmq.log"), started)) {
 			TestPostgres postgres = TestPostgres.instance();
 			environment.put("elasticmq", "ElasticMQ " + sqs.endpoint() + ", own JVM " + ElasticMqProcess.JVM_OPTIONS);
 			environment.put("postgresql", postgres.describe());
 			// an empty database, only to learn where the server listens
-			long postmaster = postmasterOf(proc, postgres.newDatabase());
+			Matcher port = Pattern.compile("^jdbc:postgresql://(localhost|127\\.0\\.0\\.1|\\[::1\\]):(\\d+)/")
+				.matcher(postgres.newDatabase().url());
+			long postmaster = port.find() ? CpuMeter.listenerOf(Integer.parseInt(port.group(2))) : -1;
 			say("SQS: %s; PostgreSQL: %s%s", environment.get("elasticmq"), postgres.describe(),
 					(postmaster > 0) ? "" : " (its CPU is not measured: no local process found)");
-			started.started(sqs.pid());
-			CpuMeter cpu = new CpuMeter(proc, sqs.pid(), postmaster);
-			warmUp(sqs, cpu, pollers, settings, started);
-
+			Benchmark benchmark = new Benchmark(settings, service, images, pollers, sqs, postgres,
+					new CpuMeter(sqs.pid(), postmaster), started, load, steadyLoad);
+			benchmark.warmUp();
 			for (int run = 1; run <= settings.runs(); run++) {
 				say("");
 				say("-- run %d of %d --", run, settings.runs());
-				Map<String, Object> result = runOnce(run, settings, service, images, pollers, sqs, postgres, cpu,
-						started, load, steadyLoad);
+				Map<String, Object> result = benchmark.runOnce(run);
 				result.put("load_average_after", loadAverage());
 				runs.add(result);
 				printRun(result, settings);
 			}
 		}
-		Map<String, Object> results = new LinkedHashMap<>();
-		results.put("environment", environment);
-		results.put("runs", runs);
-		results.put("spread", spread(runs));
 		Path json = settings.outputDir().resolve("results.json");
 		Files.writeString(json, JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-			.writeValueAsString(results), StandardCharsets.UTF_8);
+			.writeValueAsString(ordered("environment", environment, "runs", runs, "spread", spread(runs))),
+				StandardCharsets.UTF_8);
 		printSpread(spread(runs), runs.size());
 		say("");
 		say("results: %s; charts: %s", json, settings.outputDir().resolve("throughput-run-N.svg"));
@@ -148,171 +180,134 @@ public final class Benchmark {
 	 * server would make (a) of the first run slower than its (b), and the ratio look better than it is.
 	 * It is the raw loop's, in a JVM of its own (loop-raw-run-0.log).
 	 */
-	private static void warmUp(ElasticMqProcess sqs, CpuMeter cpu, int pollers, BenchSettings settings,
-			StartedProcesses started) {
-		LoginLoad warmUp = LoginLoad.generate(Math.min(settings.messages(), WARM_UP_MESSAGES), 3);
+	private void warmUp() {
+		LoginLoad warmUp = LoginLoad.generate(Math.min(this.settings.messages(), WARM_UP_MESSAGES), 3);
 		say("warming up ElasticMQ: %,d messages sent and drained by the raw loop, not measured", warmUp.size());
-		new LoopDrain(sqs, cpu, settings, started).run("raw", 0, warmUp, pollers, null);
+		this.loops.run("raw", 0, warmUp, this.pollers, null);
 	}
 
-	private static Map<String, Object> runOnce(int run, BenchSettings settings, ServiceSettings service,
-			Map<JavaRuntime, AssembledImage> images, int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
-			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad)
-			throws IOException {
+	private Map<String, Object> runOnce(int run) throws IOException {
 		// The order alternates from run to run, so that neither side always meets a warmer machine.
 		boolean loopsFirst = run % 2 == 1;
 		say("order of this run: %s", loopsFirst ? "raw loop, same-work loop, service" : "service, same-work loop, raw loop");
-		LoopDrain loops = new LoopDrain(sqs, cpu, settings, started);
-		LoopDrain.Result raw = null;
-		ServiceBench.Result b = null;
 		Map<String, ServiceBench.Result> variants = new LinkedHashMap<>();
 		Map<JavaRuntime, ServiceBench.Result> onOtherJdks = new LinkedHashMap<>();
-		if (loopsFirst) {
-			raw = rawLoop(loops, run, load, pollers);
-		}
-		else {
-			b = serviceDrains(run, settings, service, images, sqs, postgres, cpu, started, load, steadyLoad, variants,
-					onOtherJdks);
-		}
-		say("(c) same-work loop: %d pollers, receive 10, read, mask, one insert, commit, delete batch", pollers);
-		LoopDrain.Result same = loops.run("same-work", run, load, pollers, postgres.newDatabase());
-		say("    %,.0f messages/s, %,.0f µs CPU per message (%,d in %.1f s)", same.drain().rate(),
-				micros(same.cpuSplit(), same.drain()), same.drain().doneInWindow(), same.drain().windowSeconds());
-		if (same.rows() != load.valid()) {
-			throw new IllegalStateException("The same-work loop wrote " + same.rows() + " rows, not " + load.valid());
+		LoopDrain.Result raw = loopsFirst ? rawLoop(run) : null;
+		ServiceBench.Result b = loopsFirst ? null : serviceDrains(run, variants, onOtherJdks);
+		say("(c) same-work loop: %d pollers, receive 10, read, mask, one insert, commit, delete batch", this.pollers);
+		LoopDrain.Result same = this.loops.run("same-work", run, this.load, this.pollers, this.postgres.newDatabase());
+		sayDrain(same.drain());
+		if (same.rows() != this.load.valid()) {
+			throw new IllegalStateException("The same-work loop wrote " + same.rows() + " rows, not " + this.load.valid());
 		}
 		if (loopsFirst) {
-			b = serviceDrains(run, settings, service, images, sqs, postgres, cpu, started, load, steadyLoad, variants,
-					onOtherJdks);
+			b = serviceDrains(run, variants, onOtherJdks);
 		}
 		else {
-			raw = rawLoop(loops, run, load, pollers);
+			raw = rawLoop(run);
 		}
 		Timeline rawDrain = raw.drain();
-
-		double drainMessages = b.drain().doneInWindow();
-		Histogram.Quantile drainP50 = b.drainLag().quantile(0.50);
-		Histogram.Quantile drainP99 = b.drainLag().quantile(0.99);
-		Histogram.Quantile steadyP50 = b.steadyLag().quantile(0.50);
-		Histogram.Quantile steadyP99 = b.steadyLag().quantile(0.99);
+		Timeline sameDrain = same.drain();
+		Timeline drain = b.drain();
+		Timeline steady = b.steady();
 
 		Map<String, Object> figures = new LinkedHashMap<>();
-		double serviceMicros = micros(b.drainCpu(), b.drain());
-		double sameMicros = micros(same.cpuSplit(), same.drain());
-		double steadyMicros = b.steadyCpu().get("consumer_s") / b.steady().doneInWindow() * 1e6;
 		figures.put("raw_loop_messages_per_s", round(rawDrain.rate(), 0));
-		figures.put("same_work_loop_messages_per_s", round(same.drain().rate(), 0));
-		figures.put("service_drain_messages_per_s", round(b.drain().rate(), 0));
-		figures.put("throughput_service_to_same_work", round(b.drain().rate() / same.drain().rate(), 3));
-		figures.put("raw_loop_cpu_us_per_message", round(micros(raw.cpuSplit(), rawDrain), 1));
-		figures.put("same_work_loop_cpu_us_per_message", round(sameMicros, 1));
-		figures.put("service_cpu_us_per_message_drain", round(serviceMicros, 1));
-		figures.put("cpu_service_to_same_work", round(serviceMicros / sameMicros, 3));
-		double serviceMicrosWithoutJit = microsWithoutJit(b.drainCpu(), b.drainThreads(), b.drain());
-		double sameMicrosWithoutJit = microsWithoutJit(same.cpuSplit(), same.threads(), same.drain());
-		figures.put("raw_loop_cpu_us_per_message_without_jit",
-				round(microsWithoutJit(raw.cpuSplit(), raw.threads(), rawDrain), 1));
-		figures.put("same_work_loop_cpu_us_per_message_without_jit", round(sameMicrosWithoutJit, 1));
-		figures.put("service_cpu_us_per_message_drain_without_jit", round(serviceMicrosWithoutJit, 1));
-		figures.put("cpu_service_to_same_work_without_jit", round(serviceMicrosWithoutJit / sameMicrosWithoutJit, 3));
-		figures.put("service_cpu_us_per_message_steady_without_jit",
-				round(microsWithoutJit(b.steadyCpu(), b.steadyThreads(), b.steady()), 1));
+		figures.put("same_work_loop_messages_per_s", round(sameDrain.rate(), 0));
+		figures.put("service_drain_messages_per_s", round(drain.rate(), 0));
+		figures.put("throughput_service_to_same_work", round(drain.rate() / sameDrain.rate(), 3));
+		figures.put("raw_loop_cpu_us_per_message", round(rawDrain.micros(), 1));
+		figures.put("same_work_loop_cpu_us_per_message", round(sameDrain.micros(), 1));
+		figures.put("service_cpu_us_per_message_drain", round(drain.micros(), 1));
+		figures.put("cpu_service_to_same_work", round(drain.micros() / sameDrain.micros(), 3));
+		figures.put("raw_loop_cpu_us_per_message_without_jit", round(rawDrain.microsWithoutJit(), 1));
+		figures.put("same_work_loop_cpu_us_per_message_without_jit", round(sameDrain.microsWithoutJit(), 1));
+		figures.put("service_cpu_us_per_message_drain_without_jit", round(drain.microsWithoutJit(), 1));
+		figures.put("cpu_service_to_same_work_without_jit",
+				round(drain.microsWithoutJit() / sameDrain.microsWithoutJit(), 3));
+		figures.put("service_cpu_us_per_message_steady_without_jit", round(steady.microsWithoutJit(), 1));
 		figures.put("raw_loop_second_half_messages_per_s", round(rawDrain.secondHalfRate(), 0));
-		figures.put("same_work_loop_second_half_messages_per_s", round(same.drain().secondHalfRate(), 0));
-		figures.put("service_drain_second_half_messages_per_s", round(b.drain().secondHalfRate(), 0));
-		Map<String, Double> secondHalfCpu = cpu.split(b.drain().windowMiddle().cpu(), b.drain().windowEnd().cpu());
+		figures.put("same_work_loop_second_half_messages_per_s", round(sameDrain.secondHalfRate(), 0));
+		figures.put("service_drain_second_half_messages_per_s", round(drain.secondHalfRate(), 0));
 		figures.put("service_cpu_us_per_message_drain_second_half",
-				round(secondHalfCpu.get("consumer_s")
-						/ (b.drain().windowEnd().done() - b.drain().windowMiddle().done()) * 1e6, 1));
-		figures.put("service_cpu_us_per_message_steady", round(steadyMicros, 1));
-		figures.put("cpu_steady_to_drain", round(steadyMicros / serviceMicros, 3));
+				round(this.cpu.split(drain.windowMiddle().cpu(), drain.windowEnd().cpu()).get("consumer_s")
+						/ (drain.windowEnd().done() - drain.windowMiddle().done()) * 1e6, 1));
+		figures.put("service_cpu_us_per_message_steady", round(steady.micros(), 1));
+		figures.put("cpu_steady_to_drain", round(steady.micros() / drain.micros(), 3));
 		// the batch histogram counts one observation per batch that had rows to write
-		figures.put("rows_per_batch_drain", round(load.valid() / b.drainBatch().count(), 2));
-		figures.put("rows_per_batch_steady", round(steadyLoad.valid() / b.steadyBatch().count(), 2));
+		figures.put("rows_per_batch_drain", round(this.load.valid() / b.drainBatch().count(), 2));
+		figures.put("rows_per_batch_steady", round(this.steadyLoad.valid() / b.steadyBatch().count(), 2));
 		figures.put("peak_rss_mib", round(b.peakRssKib() / 1024.0, 1));
-		figures.put("lag_drain_p50_ms", millis(drainP50));
-		figures.put("lag_drain_p99_ms", millis(drainP99));
-		figures.put("lag_steady_p50_ms", millis(steadyP50));
-		figures.put("lag_steady_p99_ms", millis(steadyP99));
+		figures.put("lag_drain_p50_ms", millis(b.drainLag().quantile(0.50)));
+		figures.put("lag_drain_p99_ms", millis(b.drainLag().quantile(0.99)));
+		figures.put("lag_steady_p50_ms", millis(b.steadyLag().quantile(0.50)));
+		figures.put("lag_steady_p99_ms", millis(b.steadyLag().quantile(0.99)));
 		figures.put("ready_idle_s", round(b.readyIdleSeconds(), 2));
 		figures.put("ready_idle_spring_started_s", round(b.idleStartedLine()[0], 2));
 		figures.put("ready_idle_jvm_running_s", round(b.idleStartedLine()[1], 2));
 		figures.put("ready_idle_plain_jar_s", round(b.readyIdlePlainJarSeconds(), 2));
-		figures.put("ready_with_backlog_s", (b.readyBacklogSeconds() != null) ? round(b.readyBacklogSeconds(), 2) : null);
+		figures.put("ready_with_backlog_s", round(b.readyBacklogSeconds(), 2));
 		figures.put("steady_sent_messages_per_s", round(b.paced().rate(), 0));
 		figures.put("stop_s", round(b.stopSeconds(), 2));
 
-		Map<String, Object> result = new LinkedHashMap<>();
-		result.put("run", run);
-		result.put("figures", figures);
-		result.put("order", loopsFirst ? "raw, same-work, service" : "service, same-work, raw");
-		result.put("raw_loop", loopDetails(pollers, raw, load));
-		result.put("same_work_loop", loopDetails(pollers, same, load));
-		Map<String, Object> serviceDetails = new LinkedHashMap<>();
-		serviceDetails.put("heap_cap", settings.heapCap());
-		serviceDetails.put("jvm_options", settings.serviceJvmOptions());
-		serviceDetails.put("preload_messages_per_s", round(b.preloadRate(), 0));
-		serviceDetails.put("window_messages", b.drain().doneInWindow());
-		serviceDetails.put("window_s", round(b.drain().windowSeconds(), 3));
-		serviceDetails.put("cpu_split_drain_s", rounded(b.drainCpu()));
-		serviceDetails.put("cpu_split_steady_s", rounded(b.steadyCpu()));
-		serviceDetails.put("cpu_split_lifetime_s", rounded(b.lifetimeCpu()));
-		serviceDetails.put("service_threads_cpu_drain_s", rounded(b.drainThreads()));
-		serviceDetails.put("service_threads_cpu_steady_s", rounded(b.steadyThreads()));
-		serviceDetails.put("lag_drain", quantiles(drainP50, drainP99, b.drainLag()));
-		serviceDetails.put("lag_steady", quantiles(steadyP50, steadyP99, b.steadyLag()));
-		serviceDetails.put("batch_drain",
-				quantiles(b.drainBatch().quantile(0.50), b.drainBatch().quantile(0.99), b.drainBatch()));
-		serviceDetails.put("batch_steady",
-				quantiles(b.steadyBatch().quantile(0.50), b.steadyBatch().quantile(0.99), b.steadyBatch()));
-		Map<String, Object> paced = new LinkedHashMap<>();
-		paced.put("target_messages_per_s", settings.steadyRate());
-		paced.put("sent", b.paced().sent());
-		paced.put("seconds", round(b.paced().seconds(), 3));
-		paced.put("max_late_ms", round(b.paced().maxLateMillis(), 1));
-		serviceDetails.put("steady_producer", paced);
-		serviceDetails.put("counters", b.counters());
-		result.put("service", serviceDetails);
-		Map<String, Object> variantFigures = new LinkedHashMap<>();
-		variantFigures.put("service", variantFigures(b, same, load, steadyLoad, Map.of()));
-		variants.forEach((name, variant) -> variantFigures.put(name,
-				variantFigures(variant, same, load, steadyLoad, settings.serviceVariants().get(name))));
+		Map<String, Object> result = ordered("run", run, "figures", figures, "order",
+				loopsFirst ? "raw, same-work, service" : "service, same-work, raw", "raw_loop", loopDetails(raw),
+				"same_work_loop", loopDetails(same));
+		result.put("service", ordered("heap_cap", this.settings.heapCap(), "jvm_options", this.settings.serviceJvmOptions(),
+				"preload_messages_per_s", round(b.preloadRate(), 0), "window_messages", drain.doneInWindow(),
+				"window_s", round(drain.windowSeconds(), 3), "cpu_split_drain_s", rounded(drain.cpu()),
+				"cpu_split_steady_s", rounded(steady.cpu()), "cpu_split_lifetime_s", rounded(b.lifetimeCpu()),
+				"service_threads_cpu_drain_s", rounded(drain.threads()),
+				"service_threads_cpu_steady_s", rounded(steady.threads()), "lag_drain", quantiles(b.drainLag()),
+				"lag_steady", quantiles(b.steadyLag()), "batch_drain", quantiles(b.drainBatch()),
+				"batch_steady", quantiles(b.steadyBatch()),
+				"steady_producer", ordered("target_messages_per_s", this.settings.steadyRate(), "sent", b.paced().sent(),
+						"seconds", round(b.paced().seconds(), 3), "max_late_ms", round(b.paced().maxLateMillis(), 1)),
+				"counters", b.counters()));
 		if (!variants.isEmpty()) {
+			Map<String, Object> variantFigures = ordered("service", contenderFigures(b, same, Map.of()));
+			variants.forEach((name, variant) -> variantFigures.put(name,
+					contenderFigures(variant, same, this.settings.serviceVariants().get(name))));
 			result.put("service_variants", variantFigures);
 		}
 		Map<String, Map<String, Object>> runtimeFigures = new LinkedHashMap<>();
-		for (JavaRuntime runtime : settings.runtimes()) {
-			ServiceBench.Result onJdk = (runtime == settings.runtimes().get(0)) ? b : onOtherJdks.get(runtime);
-			runtimeFigures.put(runtime.name(), runtimeFigures(runtime, onJdk, same, load, steadyLoad));
+		for (JavaRuntime runtime : this.settings.runtimes()) {
+			ServiceBench.Result onJdk = (runtime == this.settings.runtimes().get(0)) ? b : onOtherJdks.get(runtime);
+			Map<String, Object> values = ordered("java", runtime.describe(), "image_start", runtime.imageStart(),
+					"ready_idle_s", round(onJdk.readyIdleSeconds(), 2),
+					"ready_idle_plain_jar_s", round(onJdk.readyIdlePlainJarSeconds(), 2),
+					"ready_with_backlog_s", round(onJdk.readyBacklogSeconds(), 2));
+			values.putAll(contenderFigures(onJdk, same, null));
+			runtimeFigures.put(runtime.name(), values);
+			if (this.settings.runtimes().size() > 1) {
+				// each runtime's figures among the run's figures too, so that the spread covers them
+				values.forEach((figure, value) -> {
+					if (value instanceof Double) {
+						figures.put("java_" + runtime.name().replaceAll("[^A-Za-z0-9]+", "_") + "_" + figure, value);
+					}
+				});
+			}
 		}
 		result.put("runtimes", runtimeFigures);
-		if (runtimeFigures.size() > 1) {
-			// each runtime's figures among the run's figures too, so that the spread covers them
-			runtimeFigures.forEach((name, values) -> values.forEach((figure, value) -> {
-				if (value instanceof Double) {
-					figures.put("java_" + name.replaceAll("[^A-Za-z0-9]+", "_") + "_" + figure, value);
-				}
-			}));
-		}
 
-		if (settings.jfr()) {
-			Path recording = settings.outputDir().resolve("service-run-" + run + ".jfr");
-			String profile = "drain (b)'s window: " + JfrProfile.summarize(recording, instant(b.drain().windowStart()),
-					instant(b.drain().windowEnd())) + System.lineSeparator() + "steady load's window: "
-					+ JfrProfile.summarize(recording, instant(b.steady().windowStart()), instant(b.steady().windowEnd()));
-			Path profileFile = settings.outputDir().resolve("profile-run-" + run + ".txt");
+		if (this.settings.jfr()) {
+			Path recording = this.settings.outputDir().resolve("service-run-" + run + ".jfr");
+			String profile = "drain (b)'s window: " + JfrProfile.summarize(recording, instant(drain.windowStart()),
+					instant(drain.windowEnd())) + System.lineSeparator() + "steady load's window: "
+					+ JfrProfile.summarize(recording, instant(steady.windowStart()), instant(steady.windowEnd()));
+			Path profileFile = this.settings.outputDir().resolve("profile-run-" + run + ".txt");
 			Files.writeString(profileFile, profile);
 			result.put("profile", profileFile.toString());
 		}
 
-		Path chart = settings.outputDir().resolve("throughput-run-" + run + ".svg");
+		Path chart = this.settings.outputDir().resolve("throughput-run-" + run + ".svg");
 		Files.writeString(chart, new ThroughputChart(String.format(Locale.ROOT,
-				"login-etl run %d: %,d messages, %s", run, load.size(), "messages done per second"))
-			.add("(a) raw loop (receive, delete), " + pollers + " pollers", "#1f77b4", rawDrain.perSecond())
-			.add("(c) same-work loop, " + pollers + " pollers", "#9467bd", same.drain().perSecond())
-			.add("(b) service drain into PostgreSQL (from launch)", "#ff7f0e", b.drain().perSecond())
+				"login-etl run %d: %,d messages, %s", run, this.load.size(), "messages done per second"))
+			.add("(a) raw loop (receive, delete), " + this.pollers + " pollers", "#1f77b4", rawDrain.perSecond())
+			.add("(c) same-work loop, " + this.pollers + " pollers", "#9467bd", sameDrain.perSecond())
+			.add("(b) service drain into PostgreSQL (from launch)", "#ff7f0e", drain.perSecond())
 			.mark(b.readyBacklogSeconds(), "(b) ready", "#ff7f0e")
-			.add("(b) service at a steady " + settings.steadyRate() + "/s", "#2ca02c", b.steady().perSecond())
+			.add("(b) service at a steady " + this.settings.steadyRate() + "/s", "#2ca02c", steady.perSecond())
 			.svg());
 		result.put("chart", chart.toString());
 		return result;
@@ -323,131 +318,90 @@ public final class Benchmark {
 	 * order in odd runs and in the reverse order in even runs, so that none always meets the warmer
 	 * machine. Variants run on the first JDK.
 	 */
-	private static ServiceBench.Result serviceDrains(int run, BenchSettings settings, ServiceSettings service,
-			Map<JavaRuntime, AssembledImage> images, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu,
-			StartedProcesses started, LoginLoad load, LoginLoad steadyLoad, Map<String, ServiceBench.Result> variants,
+	private ServiceBench.Result serviceDrains(int run, Map<String, ServiceBench.Result> variants,
 			Map<JavaRuntime, ServiceBench.Result> onOtherJdks) {
-		JavaRuntime first = settings.runtimes().get(0);
+		JavaRuntime first = this.settings.runtimes().get(0);
 		List<Object> contenders = new ArrayList<>();
 		contenders.add(first);
-		contenders.addAll(settings.serviceVariants().keySet());
-		contenders.addAll(settings.runtimes().subList(1, settings.runtimes().size()));
+		contenders.addAll(this.settings.serviceVariants().keySet());
+		contenders.addAll(this.settings.runtimes().subList(1, this.settings.runtimes().size()));
 		if (run % 2 == 0) {
-			java.util.Collections.reverse(contenders);
+			Collections.reverse(contenders);
 		}
 		ServiceBench.Result b = null;
 		for (Object contender : contenders) {
+			JavaRuntime runtime = (contender instanceof JavaRuntime jdk) ? jdk : first;
+			String name = (contender == first) ? "" : (contender instanceof String variant) ? variant : "java " + runtime.name();
+			ServiceBench.Result result = new ServiceBench(this.sqs, this.postgres.newDatabase(), this.cpu, this.settings,
+					this.service, this.images.get(runtime), runtime, this.started, name,
+					this.settings.serviceVariants().getOrDefault(name, Map.of())).run(run, this.load, this.steadyLoad);
 			if (contender == first) {
-				b = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service, images.get(first), first,
-						started, "").run(run, load, steadyLoad);
+				b = result;
+				continue;
 			}
-			else if (contender instanceof JavaRuntime runtime) {
-				ServiceBench.Result result = new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service,
-						images.get(runtime), runtime, started, "java " + runtime.name()).run(run, load, steadyLoad);
-				onOtherJdks.put(runtime, result);
-				say("    (b java %s) %,.0f messages/s, %,.0f µs CPU per message", runtime.name(), result.drain().rate(),
-						micros(result.drainCpu(), result.drain()));
+			if (contender instanceof String) {
+				variants.put(name, result);
 			}
 			else {
-				String name = (String) contender;
-				variants.put(name, new ServiceBench(sqs, postgres.newDatabase(), cpu, settings, service,
-						images.get(first), first, started, name, settings.serviceVariants().get(name))
-					.run(run, load, steadyLoad));
-				say("    (b %s) %,.0f messages/s, %,.0f µs CPU per message", name, variants.get(name).drain().rate(),
-						micros(variants.get(name).drainCpu(), variants.get(name).drain()));
+				onOtherJdks.put(runtime, result);
 			}
+			say("    (b %s) %,.0f messages/s, %,.0f µs CPU per message", name, result.drain().rate(),
+					result.drain().micros());
 		}
 		return b;
 	}
 
-	/** The figures of the service on one JDK: those of a variant, and its starts. */
-	private static Map<String, Object> runtimeFigures(JavaRuntime runtime, ServiceBench.Result b, LoopDrain.Result same,
-			LoginLoad load, LoginLoad steadyLoad) {
+	/**
+	 * The figures that compare service contenders with each other and with the same-work loop;
+	 * {@code environment} is what a variant adds (null for a JDK's column).
+	 */
+	private Map<String, Object> contenderFigures(ServiceBench.Result b, LoopDrain.Result same,
+			Map<String, String> environment) {
 		Map<String, Object> figures = new LinkedHashMap<>();
-		figures.put("java", runtime.describe());
-		figures.put("image_start", runtime.imageStart());
-		figures.put("ready_idle_s", round(b.readyIdleSeconds(), 2));
-		figures.put("ready_idle_plain_jar_s", round(b.readyIdlePlainJarSeconds(), 2));
-		figures.put("ready_with_backlog_s", (b.readyBacklogSeconds() != null) ? round(b.readyBacklogSeconds(), 2) : null);
-		figures.putAll(variantFigures(b, same, load, steadyLoad, Map.of()));
-		figures.remove("environment");
-		return figures;
-	}
-
-	/** The figures that compare service contenders with each other and with the same-work loop. */
-	private static Map<String, Object> variantFigures(ServiceBench.Result b, LoopDrain.Result same, LoginLoad load,
-			LoginLoad steadyLoad, Map<String, String> environment) {
-		Map<String, Object> figures = new LinkedHashMap<>();
-		double serviceMicros = micros(b.drainCpu(), b.drain());
-		double sameMicros = micros(same.cpuSplit(), same.drain());
-		figures.put("environment", environment);
+		if (environment != null) {
+			figures.put("environment", environment);
+		}
 		figures.put("drain_messages_per_s", round(b.drain().rate(), 0));
-		figures.put("cpu_us_per_message_drain", round(serviceMicros, 1));
-		figures.put("cpu_us_per_message_drain_without_jit",
-				round(microsWithoutJit(b.drainCpu(), b.drainThreads(), b.drain()), 1));
+		figures.put("cpu_us_per_message_drain", round(b.drain().micros(), 1));
+		figures.put("cpu_us_per_message_drain_without_jit", round(b.drain().microsWithoutJit(), 1));
 		figures.put("throughput_to_same_work", round(b.drain().rate() / same.drain().rate(), 3));
-		figures.put("cpu_to_same_work", round(serviceMicros / sameMicros, 3));
-		figures.put("cpu_us_per_message_steady", round(b.steadyCpu().get("consumer_s") / b.steady().doneInWindow() * 1e6, 1));
-		figures.put("cpu_us_per_message_steady_without_jit",
-				round(microsWithoutJit(b.steadyCpu(), b.steadyThreads(), b.steady()), 1));
-		figures.put("rows_per_batch_drain", round(load.valid() / b.drainBatch().count(), 2));
-		figures.put("rows_per_batch_steady", round(steadyLoad.valid() / b.steadyBatch().count(), 2));
+		figures.put("cpu_to_same_work", round(b.drain().micros() / same.drain().micros(), 3));
+		figures.put("cpu_us_per_message_steady", round(b.steady().micros(), 1));
+		figures.put("cpu_us_per_message_steady_without_jit", round(b.steady().microsWithoutJit(), 1));
+		figures.put("rows_per_batch_drain", round(this.load.valid() / b.drainBatch().count(), 2));
+		figures.put("rows_per_batch_steady", round(this.steadyLoad.valid() / b.steadyBatch().count(), 2));
 		figures.put("lag_steady_p50_ms", millis(b.steadyLag().quantile(0.50)));
 		figures.put("lag_steady_p99_ms", millis(b.steadyLag().quantile(0.99)));
 		figures.put("peak_rss_mib", round(b.peakRssKib() / 1024.0, 1));
 		figures.put("stop_s", round(b.stopSeconds(), 2));
-		figures.put("threads_cpu_drain_s", rounded(b.drainThreads()));
+		figures.put("threads_cpu_drain_s", rounded(b.drain().threads()));
 		return figures;
 	}
 
-	private static LoopDrain.Result rawLoop(LoopDrain loops, int run, LoginLoad load, int pollers) {
-		say("(a) raw loop: %d pollers, receive 10 / delete batch of 10, no processing", pollers);
-		LoopDrain.Result raw = loops.run("raw", run, load, pollers, null);
-		say("    %,.0f messages/s, %,.0f µs CPU per message (%,d in %.1f s)", raw.drain().rate(),
-				micros(raw.cpuSplit(), raw.drain()), raw.drain().doneInWindow(), raw.drain().windowSeconds());
+	private LoopDrain.Result rawLoop(int run) {
+		say("(a) raw loop: %d pollers, receive 10 / delete batch of 10, no processing", this.pollers);
+		LoopDrain.Result raw = this.loops.run("raw", run, this.load, this.pollers, null);
+		sayDrain(raw.drain());
 		return raw;
 	}
 
-	// CPU of the consuming process per message done, over the drain's warm window
-	private static double micros(Map<String, Double> split, Timeline drain) {
-		return split.get("consumer_s") / drain.doneInWindow() * 1e6;
+	private static void sayDrain(Timeline drain) {
+		say("    %,.0f messages/s, %,.0f µs CPU per message (%,d in %.1f s)", drain.rate(), drain.micros(),
+				drain.doneInWindow(), drain.windowSeconds());
 	}
 
-	// the same without the JIT compiler threads: what the window costs once compilation is over
-	private static double microsWithoutJit(Map<String, Double> split, Map<String, Double> threads, Timeline window) {
-		return (split.get("consumer_s") - jitSeconds(threads)) / window.doneInWindow() * 1e6;
-	}
-
-	// C1 and C2 compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc, digits folded)
-	private static double jitSeconds(Map<String, Double> threads) {
-		return threads.entrySet()
-			.stream()
-			.filter((thread) -> thread.getKey().contains("CompilerThre"))
-			.mapToDouble(Map.Entry::getValue)
-			.sum();
-	}
-
-	private static Map<String, Object> loopDetails(int pollers, LoopDrain.Result loop, LoginLoad load) {
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("pollers", pollers);
-		details.put("preload_messages_per_s", round(loop.preloadRate(), 0));
-		details.put("window_messages", loop.drain().doneInWindow());
-		details.put("window_s", round(loop.drain().windowSeconds(), 3));
-		details.put("rows", loop.rows());
-		details.put("cpu_split_s", rounded(loop.cpuSplit()));
-		details.put("threads_cpu_s", rounded(loop.threads()));
-		return details;
+	private Map<String, Object> loopDetails(LoopDrain.Result loop) {
+		return ordered("pollers", this.pollers, "preload_messages_per_s", round(loop.preloadRate(), 0),
+				"window_messages", loop.drain().doneInWindow(), "window_s", round(loop.drain().windowSeconds(), 3),
+				"rows", loop.rows(), "cpu_split_s", rounded(loop.drain().cpu()),
+				"threads_cpu_s", rounded(loop.drain().threads()));
 	}
 
 	@SuppressWarnings("unchecked")
 	private static void printRun(Map<String, Object> result, BenchSettings settings) {
-		@SuppressWarnings("unchecked")
 		Map<String, Object> f = (Map<String, Object>) result.get("figures");
-		@SuppressWarnings("unchecked")
 		Map<String, Object> s = (Map<String, Object>) result.get("service");
-		@SuppressWarnings("unchecked")
 		Map<String, Object> raw = (Map<String, Object>) result.get("raw_loop");
-		@SuppressWarnings("unchecked")
 		Map<String, Object> same = (Map<String, Object>) result.get("same_work_loop");
 		say("");
 		say("run %s results (order: %s; load average after: %s)", result.get("run"), result.get("order"),
@@ -626,76 +580,46 @@ public final class Benchmark {
 				values.get("median"), values.get("max")));
 	}
 
-	private static Map<String, Object> quantiles(Histogram.Quantile p50, Histogram.Quantile p99, Histogram histogram) {
-		Map<String, Object> map = new LinkedHashMap<>();
-		map.put("observations", histogram.count());
-		map.put("p50", (p50 != null) ? p50.toMap() : null);
-		map.put("p99", (p99 != null) ? p99.toMap() : null);
-		map.put("bucket_bounds_100ms_to_1s", histogram.boundsBetween(0.1, 1.0));
-		return map;
+	private static Map<String, Object> quantiles(Histogram histogram) {
+		Histogram.Quantile p50 = histogram.quantile(0.50);
+		Histogram.Quantile p99 = histogram.quantile(0.99);
+		return ordered("observations", histogram.count(), "p50", (p50 != null) ? p50.toMap() : null,
+				"p99", (p99 != null) ? p99.toMap() : null, "bucket_bounds_100ms_to_1s", histogram.boundsBetween(0.1, 1.0));
 	}
 
 	private static Map<String, Object> environment(BenchSettings settings, ServiceSettings service, int pollers) {
-		Map<String, Object> environment = new LinkedHashMap<>();
-		environment.put("date", UTC.format(Instant.now()));
-		environment.put("commit", commit());
-		environment.put("cores", Runtime.getRuntime().availableProcessors());
-		environment.put("cpu", firstMatch(Path.of("/proc/cpuinfo"), "(?m)^model name\\s*:\\s*(.+)$"));
-		environment.put("memory", firstMatch(Path.of("/proc/meminfo"), "(?m)^MemTotal:\\s*(.+)$"));
-		environment.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-		environment.put("load_average_at_start", loadAverage());
-		Map<String, Object> config = new LinkedHashMap<>();
-		config.put("messages", settings.messages());
-		config.put("warm_up_messages", settings.warmUp());
-		config.put("invalid_one_in", LoginLoad.ONE_IN_N_INVALID);
-		config.put("distinct_ips_and_device_ids", LoginLoad.POOL_SIZE);
-		config.put("runs", settings.runs());
-		config.put("raw_pollers", pollers);
-		config.put("service_max_concurrent_messages", service.maxConcurrentMessages());
-		config.put("service_max_messages_per_poll", service.maxMessagesPerPoll());
-		config.put("service_environment_passed_on", service.passedOn().keySet());
-		config.put("service_jvm_options", settings.serviceJvmOptions());
-		config.put("service_variants", settings.serviceVariants());
-		config.put("steady_messages_per_s", settings.steadyRate());
-		config.put("steady_seconds", settings.steadySeconds());
-		config.put("sample_interval_ms", Timeline.INTERVAL_MILLIS);
-		config.put("clock_ticks_per_s", new ProcCpu().ticksPerSecond());
-		environment.put("settings", config);
-		return environment;
+		return ordered("date", UTC.format(Instant.now()), "commit", commit(),
+				"cores", Runtime.getRuntime().availableProcessors(),
+				"cpu", firstMatch(Path.of("/proc/cpuinfo"), "(?m)^model name\\s*:\\s*(.+)$"),
+				"memory", firstMatch(Path.of("/proc/meminfo"), "(?m)^MemTotal:\\s*(.+)$"),
+				"java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+				"load_average_at_start", loadAverage(),
+				"settings", ordered("messages", settings.messages(), "warm_up_messages", settings.warmUp(),
+						"invalid_one_in", LoginLoad.ONE_IN_N_INVALID, "distinct_ips_and_device_ids", LoginLoad.POOL_SIZE,
+						"runs", settings.runs(), "raw_pollers", pollers,
+						"service_max_concurrent_messages", service.maxConcurrentMessages(),
+						"service_max_messages_per_poll", service.maxMessagesPerPoll(),
+						"service_environment_passed_on", service.passedOn().keySet(),
+						"service_jvm_options", settings.serviceJvmOptions(), "service_variants", settings.serviceVariants(),
+						"steady_messages_per_s", settings.steadyRate(), "steady_seconds", settings.steadySeconds(),
+						"sample_interval_ms", Timeline.INTERVAL_MILLIS, "clock_ticks_per_s", CpuMeter.TICKS_PER_SECOND));
 	}
 
 	// The service is measured as packaged; a jar older than the sources would measure old code.
 	private static void checkJar() throws IOException {
+		String packageIt = ": run the benchmark with 'mvn -Pbench verify', which packages it first";
 		if (!Files.isRegularFile(JAR)) {
-			throw new IllegalStateException(JAR + " is missing: run the benchmark with 'mvn -Pbench verify', "
-					+ "which packages it first");
+			throw new IllegalStateException(JAR + " is missing" + packageIt);
 		}
 		FileTime jarTime = Files.getLastModifiedTime(JAR);
 		try (Stream<Path> sources = Files.walk(Path.of("src", "main"))) {
-			Path newer = sources.filter(Files::isRegularFile)
-				.filter((source) -> lastModified(source).compareTo(jarTime) > 0)
-				.findFirst()
-				.orElse(null);
-			if (newer != null) {
-				throw new IllegalStateException(JAR + " is older than " + newer
-						+ ": run the benchmark with 'mvn -Pbench verify', which packages it first");
+			Optional<Path> newer = sources.filter(Files::isRegularFile)
+				.filter((source) -> source.toFile().lastModified() > jarTime.toMillis())
+				.findFirst();
+			if (newer.isPresent()) {
+				throw new IllegalStateException(JAR + " is older than " + newer.get() + packageIt);
 			}
 		}
-	}
-
-	private static FileTime lastModified(Path path) {
-		try {
-			return Files.getLastModifiedTime(path);
-		}
-		catch (IOException ex) {
-			return FileTime.fromMillis(0);
-		}
-	}
-
-	private static long postmasterOf(ProcCpu proc, JdbcTarget database) {
-		Matcher matcher = Pattern.compile("^jdbc:postgresql://(localhost|127\\.0\\.0\\.1|\\[::1\\]):(\\d+)/")
-			.matcher(database.url());
-		return matcher.find() ? proc.listenerOf(Integer.parseInt(matcher.group(2))) : -1;
 	}
 
 	private static String commit() {
@@ -709,7 +633,8 @@ public final class Benchmark {
 		}
 	}
 
-	private static String command(String... command) {
+	/** Runs a command and returns its output, stripped; fails unless it exits with 0. */
+	static String command(String... command) {
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -728,13 +653,7 @@ public final class Benchmark {
 	}
 
 	private static String loadAverage() {
-		try {
-			String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-			return fields[0] + " " + fields[1] + " " + fields[2];
-		}
-		catch (IOException ex) {
-			return "unknown";
-		}
+		return firstMatch(Path.of("/proc/loadavg"), "^(\\S+ \\S+ \\S+)");
 	}
 
 	private static String firstMatch(Path file, String regex) {
@@ -761,12 +680,21 @@ public final class Benchmark {
 		return rounded;
 	}
 
-	private static Double round(double value, int decimals) {
-		if (Double.isNaN(value) || Double.isInfinite(value)) {
+	private static Double round(Double value, int decimals) {
+		if (value == null || value.isNaN() || value.isInfinite()) {
 			return null;
 		}
 		double scale = Math.pow(10, decimals);
 		return Math.round(value * scale) / scale;
+	}
+
+	/** A map of these names and values, in this order (values may be null). */
+	static Map<String, Object> ordered(Object... namesAndValues) {
+		Map<String, Object> map = new LinkedHashMap<>();
+		for (int i = 0; i < namesAndValues.length; i += 2) {
+			map.put((String) namesAndValues[i], namesAndValues[i + 1]);
+		}
+		return map;
 	}
 
 }

@@ -1,22 +1,16 @@
 package com.loginetl.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import com.loginetl.support.ElasticMq;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -41,39 +35,39 @@ final class ElasticMqProcess implements AutoCloseable {
 	private ElasticMqProcess(Process process, URI endpoint) {
 		this.process = process;
 		this.endpoint = endpoint;
-		this.client = SqsClient.builder()
+		// room for every poller, sender and the sampler at once
+		this.client = client(endpoint, 128);
+	}
+
+	/** Starts the server with the benchmark's own classpath, its output going to {@code log}. */
+	static ElasticMqProcess start(Path log, StartedProcesses started) {
+		Process process = started.startJava(JVM_OPTIONS, ElasticMqServer.class, List.of(), Map.of(), log);
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		while (process.isAlive() && System.nanoTime() < deadline) {
+			Timeline.sleep(100);
+			try (Stream<String> lines = Files.lines(log)) {
+				Optional<String> endpoint = lines.filter((line) -> line.startsWith(ElasticMqServer.ENDPOINT_LINE)).findFirst();
+				if (endpoint.isPresent()) {
+					return new ElasticMqProcess(process, URI.create(endpoint.get().substring(ElasticMqServer.ENDPOINT_LINE.length()).strip()));
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+		process.destroyForcibly();
+		throw new IllegalStateException("ElasticMQ did not answer within " + START_TIMEOUT + " or exited; see " + log);
+	}
+
+	/** A synchronous SQS client of ElasticMQ at {@code endpoint} (Apache 5 HTTP client). */
+	static SqsClient client(URI endpoint, int maxConnections) {
+		return SqsClient.builder()
 			.endpointOverride(endpoint)
 			.region(ElasticMq.REGION)
 			.credentialsProvider(StaticCredentialsProvider
 				.create(AwsBasicCredentials.create(ElasticMq.ACCESS_KEY, ElasticMq.SECRET_KEY)))
-			// room for every poller, sender and the sampler at once
-			.httpClientBuilder(Apache5HttpClient.builder().maxConnections(128))
+			.httpClientBuilder(Apache5HttpClient.builder().maxConnections(maxConnections))
 			.build();
-	}
-
-	/** Starts the server with the benchmark's own classpath, its output going to {@code log}. */
-	static ElasticMqProcess start(Path log) {
-		try {
-			List<String> command = new ArrayList<>();
-			command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-			command.addAll(JVM_OPTIONS);
-			command.addAll(List.of("-cp", System.getProperty("java.class.path"), ElasticMqServer.class.getName()));
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			CompletableFuture<URI> endpoint = new CompletableFuture<>();
-			Thread copier = new Thread(() -> copyOutput(process, log, endpoint), "elasticmq-output");
-			copier.setDaemon(true);
-			copier.start();
-			try {
-				return new ElasticMqProcess(process, endpoint.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-			}
-			catch (InterruptedException | ExecutionException | TimeoutException ex) {
-				process.destroyForcibly();
-				throw new IllegalStateException("ElasticMQ did not start within " + START_TIMEOUT + "; see " + log, ex);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	long pid() {
@@ -128,24 +122,6 @@ final class ElasticMqProcess implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.process.destroyForcibly();
-		}
-	}
-
-	private static void copyOutput(Process process, Path log, CompletableFuture<URI> endpoint) {
-		try (BufferedReader output = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-				PrintWriter file = new PrintWriter(Files.newBufferedWriter(log), true)) {
-			String line;
-			while ((line = output.readLine()) != null) {
-				file.println(line);
-				if (line.startsWith(ElasticMqServer.ENDPOINT_LINE)) {
-					endpoint.complete(URI.create(line.substring(ElasticMqServer.ENDPOINT_LINE.length()).strip()));
-				}
-			}
-			endpoint.completeExceptionally(new IllegalStateException("ElasticMQ exited with " + process.waitFor()));
-		}
-		catch (IOException | InterruptedException ex) {
-			endpoint.completeExceptionally(ex);
 		}
 	}
 

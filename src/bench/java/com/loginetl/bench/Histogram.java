@@ -1,106 +1,68 @@
 package com.loginetl.bench;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import com.loginetl.support.PrometheusScrape;
 
 /**
- * One Prometheus histogram as /actuator/prometheus shows it: cumulative counts per upper bound
- * ({@code NAME_bucket{...,le="0.25"} 7}). Two scrapes subtract to the observations between them,
- * and quantiles are estimated as Prometheus's histogram_quantile does: linearly between the bounds
- * of the bucket the rank falls in. An estimate is only as fine as those bounds, so each one comes
- * with them.
+ * One Prometheus histogram of a scrape: cumulative counts per upper bound (its {@code le} buckets).
+ * Two scrapes subtract to the observations between them, and quantiles are estimated as
+ * Prometheus's histogram_quantile does: linearly between the bounds of the bucket the rank falls
+ * in. An estimate is only as fine as those bounds, so each one comes with them. (HdrHistogram
+ * records values; it cannot rebuild them from buckets.)
  *
- * @param bounds the buckets' upper bounds, ascending, the last one +Inf
- * @param cumulative observations at or below each bound
+ * @param cumulative observations at or below each upper bound, the last one +Inf
  */
-record Histogram(double[] bounds, double[] cumulative) {
-
-	private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
+record Histogram(NavigableMap<Double, Double> cumulative) {
 
 	/** The histogram {@code name} (for example {@code logins_lag_seconds}) in a scrape. */
-	static Histogram parse(String scrape, String name) {
-		Map<Double, Double> buckets = new TreeMap<>();
-		Pattern line = Pattern.compile("(?m)^" + Pattern.quote(name + "_bucket") + "\\{([^}]*)\\} (\\S+)$");
-		Matcher matcher = line.matcher(scrape);
-		while (matcher.find()) {
-			Matcher le = LE.matcher(matcher.group(1));
-			if (le.find()) {
-				double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
-				buckets.merge(bound, Double.parseDouble(matcher.group(2)), Double::sum);
-			}
-		}
-		double[] bounds = new double[buckets.size()];
-		double[] cumulative = new double[buckets.size()];
-		int i = 0;
-		for (Map.Entry<Double, Double> bucket : buckets.entrySet()) {
-			bounds[i] = bucket.getKey();
-			cumulative[i++] = bucket.getValue();
-		}
-		return new Histogram(bounds, cumulative);
+	static Histogram of(PrometheusScrape scrape, String name) {
+		NavigableMap<Double, Double> buckets = new TreeMap<>();
+		scrape.byLabel(name + "_bucket", "le")
+			.forEach((le, count) -> buckets.put(le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le), count));
+		return new Histogram(buckets);
 	}
 
 	/** The observations made after {@code earlier} was scraped. */
 	Histogram minus(Histogram earlier) {
-		double[] difference = this.cumulative.clone();
-		for (int i = 0; i < this.bounds.length; i++) {
-			int j = indexOf(earlier.bounds, this.bounds[i]);
-			if (j >= 0) {
-				difference[i] -= earlier.cumulative[j];
-			}
-		}
-		return new Histogram(this.bounds, difference);
+		NavigableMap<Double, Double> difference = new TreeMap<>();
+		this.cumulative.forEach((bound, count) -> difference.put(bound, count - earlier.cumulative.getOrDefault(bound, 0.0)));
+		return new Histogram(difference);
 	}
 
 	double count() {
-		return (this.cumulative.length == 0) ? 0 : this.cumulative[this.cumulative.length - 1];
+		return this.cumulative.isEmpty() ? 0 : this.cumulative.lastEntry().getValue();
 	}
 
 	/** The q-quantile (0 < q < 1), or null without observations. */
 	Quantile quantile(double q) {
-		double total = count();
-		if (total <= 0) {
+		if (count() <= 0) {
 			return null;
 		}
-		double rank = q * total;
-		for (int i = 0; i < this.bounds.length; i++) {
-			if (this.cumulative[i] >= rank) {
-				double lower = (i == 0) ? 0 : this.bounds[i - 1];
-				double below = (i == 0) ? 0 : this.cumulative[i - 1];
-				double upper = this.bounds[i];
-				if (Double.isInfinite(upper)) {
-					// beyond the largest finite bound: only "at least" is known
-					return new Quantile(lower, lower, upper);
-				}
-				double inBucket = this.cumulative[i] - below;
-				double value = lower + (upper - lower) * ((inBucket > 0) ? (rank - below) / inBucket : 1);
-				return new Quantile(value, lower, upper);
+		double rank = q * count();
+		double lower = 0;
+		double below = 0;
+		for (Map.Entry<Double, Double> bucket : this.cumulative.entrySet()) {
+			double upper = bucket.getKey();
+			if (bucket.getValue() >= rank) {
+				// beyond the largest finite bound only "at least" is known
+				double inBucket = bucket.getValue() - below;
+				return Double.isInfinite(upper) ? new Quantile(lower, lower, upper)
+						: new Quantile(lower + (upper - lower) * ((inBucket > 0) ? (rank - below) / inBucket : 1), lower, upper);
 			}
+			lower = upper;
+			below = bucket.getValue();
 		}
 		return null;
 	}
 
 	/** The finite bounds between {@code from} and {@code to} seconds, to show how fine the buckets are. */
 	List<Double> boundsBetween(double from, double to) {
-		List<Double> between = new ArrayList<>();
-		for (double bound : this.bounds) {
-			if (bound >= from && bound <= to) {
-				between.add(bound);
-			}
-		}
-		return between;
-	}
-
-	private static int indexOf(double[] values, double value) {
-		for (int i = 0; i < values.length; i++) {
-			if (values[i] == value) {
-				return i;
-			}
-		}
-		return -1;
+		return List.copyOf(this.cumulative.subMap(from, true, to, true).keySet());
 	}
 
 	/**
@@ -113,18 +75,15 @@ record Histogram(double[] bounds, double[] cumulative) {
 	record Quantile(double value, double lower, double upper) {
 
 		Map<String, Object> toMap() {
-			Map<String, Object> map = new java.util.LinkedHashMap<>();
-			map.put("seconds", this.value);
-			map.put("bucket_lower_s", this.lower);
-			map.put("bucket_upper_s", Double.isInfinite(this.upper) ? "+Inf" : this.upper);
-			return map;
+			return Benchmark.ordered("seconds", this.value, "bucket_lower_s", this.lower, "bucket_upper_s",
+					Double.isInfinite(this.upper) ? "+Inf" : this.upper);
 		}
 
 		@Override
 		public String toString() {
-			String bucket = Double.isInfinite(this.upper) ? String.format("above %.3f s, the largest bound", this.lower)
-					: String.format("bucket %.3f-%.3f s", this.lower, this.upper);
-			return String.format("%.0f ms (%s)", this.value * 1000, bucket);
+			String bucket = Double.isInfinite(this.upper) ? String.format(Locale.ROOT, "above %.3f s, the largest bound", this.lower)
+					: String.format(Locale.ROOT, "bucket %.3f-%.3f s", this.lower, this.upper);
+			return String.format(Locale.ROOT, "%.0f ms (%s)", this.value * 1000, bucket);
 		}
 
 	}

@@ -26,12 +26,8 @@ import com.loginetl.masking.MaskingProperties;
 import com.loginetl.masking.PiiField;
 import com.loginetl.masking.PiiMasker;
 import com.loginetl.storage.NewLoginInsertsImpl;
-import com.loginetl.support.ElasticMq;
-import org.flywaydb.core.Flyway;
+import com.loginetl.support.JdbcTarget;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
@@ -64,8 +60,6 @@ public final class LoopConsumer {
 	// Short, so that pollers notice the end quickly; a poll with messages waiting returns at once.
 	private static final int WAIT_SECONDS = 1;
 
-	static final String READY_LINE = "READY";
-
 	/** The service's own statement, so that both write the same rows the same way. */
 	static final String INSERT = NewLoginInsertsImpl.INSERT;
 
@@ -94,22 +88,11 @@ public final class LoopConsumer {
 		int pollers = Integer.parseInt(args[3]);
 		long expected = Long.parseLong(args[4]);
 		boolean sameWork = "same-work".equals(mode);
-		SqsClient client = SqsClient.builder()
-			.endpointOverride(URI.create(args[1]))
-			.region(ElasticMq.REGION)
-			.credentialsProvider(StaticCredentialsProvider
-				.create(AwsBasicCredentials.create(ElasticMq.ACCESS_KEY, ElasticMq.SECRET_KEY)))
-			.httpClientBuilder(Apache5HttpClient.builder().maxConnections(pollers + 2))
-			.build();
+		SqsClient client = ElasticMqProcess.client(URI.create(args[1]), pollers + 2);
 		PiiMasker masker = null;
 		List<Connection> connections = new ArrayList<>();
 		if (sameWork) {
-			Flyway.configure()
-				.dataSource(args[5], args[6], args[7])
-				.baselineOnMigrate(true)
-				.baselineVersion("0")
-				.load()
-				.migrate();
+			new JdbcTarget(args[5], args[6], args[7]).migrate();
 			masker = PiiMasker.from(new MaskingProperties(System.getenv("LOOP_KEYSET"), null, false));
 			for (int i = 0; i < pollers; i++) {
 				Connection connection = DriverManager.getConnection(args[5], args[6], args[7]);
@@ -121,8 +104,6 @@ public final class LoopConsumer {
 		Thread stdinWatch = new Thread(LoopConsumer::exitWhenStdinCloses, "stdin-watch");
 		stdinWatch.setDaemon(true);
 		stdinWatch.start();
-		System.out.println(READY_LINE);
-		System.out.flush();
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < pollers; i++) {
 			Connection connection = sameWork ? connections.get(i) : null;

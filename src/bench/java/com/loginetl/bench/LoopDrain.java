@@ -1,18 +1,9 @@
 package com.loginetl.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,55 +39,24 @@ final class LoopDrain {
 		ElasticMqProcess.QueuePair queues = this.sqs.createQueues("bench-" + mode + "-" + run);
 		double preloadSeconds = new Senders(this.sqs.client(), queues.queueUrl()).preload(load.bodies(),
 				BenchSettings.SENDER_THREADS, this.settings.timeout());
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.addAll(this.settings.serviceJvmOptions());
-		command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoopConsumer.class.getName(), mode,
-				this.sqs.endpoint().toString(), queues.queueUrl(), Integer.toString(pollers),
-				Integer.toString(load.size())));
+		List<String> arguments = new ArrayList<>(List.of(mode, this.sqs.endpoint().toString(), queues.queueUrl(),
+				Integer.toString(pollers), Integer.toString(load.size())));
 		if (database != null) {
-			command.addAll(List.of(database.url(), database.username(), database.password()));
+			arguments.addAll(List.of(database.url(), database.username(), database.password()));
 		}
 		Path log = this.settings.outputDir().resolve("loop-" + mode + "-run-" + run + ".log");
-		Process process;
+		Process process = this.started.startJava(this.settings.serviceJvmOptions(), LoopConsumer.class, arguments,
+				Map.of("LOOP_KEYSET", Keysets.generate()), log);
 		try {
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-			builder.environment().put("LOOP_KEYSET", Keysets.generate());
-			process = builder.start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		this.started.started(process.pid());
-		Thread copier = new Thread(() -> copy(process, log), "loop-output");
-		copier.setDaemon(true);
-		copier.start();
-		try {
-			long launched = System.nanoTime();
-			long deadline = launched + this.settings.timeout().toNanos();
-			Timeline drain = new Timeline(launched, load.size(), this.settings.windowFrom());
-			drain.add(0, this.cpu.snapshot(process.pid()));
-			while (!drain.complete()) {
-				Timeline.sleep(Timeline.INTERVAL_MILLIS);
-				if (!process.isAlive()) {
-					throw new IllegalStateException("The " + mode + " loop exited with " + process.exitValue()
-							+ " while draining; see " + log);
-				}
-				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("Time limit reached while the " + mode + " loop drained ("
-							+ drain.last().done() + " done); see " + log);
-				}
-				drain.add(load.size() - this.sqs.depth(queues.queueUrl()), this.cpu.snapshot(process.pid()));
-			}
+			Timeline drain = new Timeline(this.cpu, System.nanoTime(), load.size(), this.settings.windowFrom()).sample(
+					process.pid(), "the " + mode + " loop drained", log, this.settings.timeout(), () -> {
+					}, () -> load.size() - this.sqs.depth(queues.queueUrl()));
 			if (!process.waitFor(60, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("The " + mode + " loop did not exit after its drain; see " + log);
 			}
 			this.started.ended(process.pid());
-			long rows = (database != null) ? rows(database) : 0;
 			this.sqs.deleteQueues(queues);
-			return new Result(drain, this.cpu.split(drain.windowStart().cpu(), drain.windowEnd().cpu()),
-					this.cpu.serviceThreads(drain.windowStart().cpu(), drain.windowEnd().cpu()),
-					load.size() / preloadSeconds, rows);
+			return new Result(drain, load.size() / preloadSeconds, (database != null) ? rows(database) : 0);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -109,41 +69,22 @@ final class LoopDrain {
 
 	private static long rows(JdbcTarget database) {
 		try (Connection connection = DriverManager.getConnection(database.url(), database.username(),
-				database.password()); Statement statement = connection.createStatement();
-				ResultSet count = statement.executeQuery("SELECT count(*) FROM user_logins")) {
-			count.next();
-			return count.getLong(1);
+				database.password())) {
+			return ServiceBench.rows(connection);
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot count the loop's rows: " + ex.getMessage(), ex);
 		}
 	}
 
-	private static void copy(Process process, Path log) {
-		try (BufferedReader output = new BufferedReader(
-				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-				PrintWriter file = new PrintWriter(Files.newBufferedWriter(log), true)) {
-			String line;
-			while ((line = output.readLine()) != null) {
-				file.println(line);
-			}
-		}
-		catch (IOException ex) {
-			// the process ended
-		}
-	}
-
 	/**
 	 * One loop drain.
 	 *
-	 * @param drain the samples
-	 * @param cpuSplit CPU of each process over the warm window (the loop's is {@code service_s})
-	 * @param threads the loop process's CPU by thread name over the warm window
+	 * @param drain the samples, with the CPU of each process and the loop's threads over the window
 	 * @param preloadRate messages per second of the preload
 	 * @param rows rows in the loop's database afterwards (0 for the raw loop)
 	 */
-	record Result(Timeline drain, Map<String, Double> cpuSplit, Map<String, Double> threads, double preloadRate,
-			long rows) {
+	record Result(Timeline drain, double preloadRate, long rows) {
 	}
 
 }

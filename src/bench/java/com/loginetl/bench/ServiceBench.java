@@ -62,22 +62,10 @@ final class ServiceBench {
 	/** "" for the service at its defaults on the first JDK; a variant's or JDK's name otherwise, in queue and log names. */
 	private final String variant;
 
+	/** What a variant adds to the service's environment; a variant drains and takes the steady load without the idle starts. */
 	private final Map<String, String> variantEnvironment;
 
-	/**
-	 * The service on {@code runtime}, started from {@code image} (assembled by that JDK);
-	 * {@code variant} is "" for (b), the runtime's name for the other JDKs.
-	 */
-	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
-			ServiceSettings serviceSettings, AssembledImage image, JavaRuntime runtime, StartedProcesses started,
-			String variant) {
-		this(sqs, database, cpu, settings, serviceSettings, image, runtime, started, variant, Map.of());
-	}
-
-	/**
-	 * A variant of the service: {@code variantEnvironment} added to its environment; it drains and
-	 * takes the steady load like the service, without the idle starts.
-	 */
+	/** The service on {@code runtime}, started from {@code image} (assembled by that JDK). */
 	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
 			ServiceSettings serviceSettings, AssembledImage image, JavaRuntime runtime, StartedProcesses started,
 			String variant, Map<String, String> variantEnvironment) {
@@ -103,7 +91,7 @@ final class ServiceBench {
 		if (this.variantEnvironment.isEmpty()) {
 			Benchmark.say("(b%s) idle start on Java %s: the service on an empty queue and a new database (Flyway migrates it)",
 					label(), this.runtime.describe());
-			try (ServiceProcess idle = launch(environment, jvmOptions(run, false))) {
+			try (ServiceProcess idle = launch(this.image.command(jvmOptions(run, false)), environment)) {
 				readyIdle = awaitReady(idle, System.nanoTime());
 				idleStartLine = startedLine(idle);
 				stop(idle, run, "idle" + suffix());
@@ -111,8 +99,7 @@ final class ServiceBench {
 			Benchmark.say("    ready after %.2f s (Spring Boot: started in %.2f s, process running for %.2f s)",
 					readyIdle, idleStartLine[0], idleStartLine[1]);
 			Benchmark.say("(b%s) idle start again from the plain jar, without the %s", label(), this.runtime.imageStart());
-			try (ServiceProcess plain = ServiceProcess.start(plainJar(jvmOptions(run, false)), environment)) {
-				this.started.started(plain.pid());
+			try (ServiceProcess plain = launch(plainJar(jvmOptions(run, false)), environment)) {
 				readyIdlePlainJar = awaitReady(plain, System.nanoTime());
 				stop(plain, run, "idle-plain-jar" + suffix());
 			}
@@ -128,67 +115,48 @@ final class ServiceBench {
 		Benchmark.say("    %,.0f messages/s", load.size() / preloadSeconds);
 
 		Benchmark.say("(b%s) the service drains them into PostgreSQL (heap %s)", label(), this.settings.heapCap());
-		try (Connection rows = DriverManager.getConnection(this.database.url(), this.database.username(),
+		try (Connection counting = DriverManager.getConnection(this.database.url(), this.database.username(),
 				this.database.password())) {
 			long launched = System.nanoTime();
-			try (ServiceProcess service = launch(environment, jvmOptions(run, this.settings.jfr()))) {
-				CpuMeter.Snapshot atLaunch = this.cpu.snapshot(service.pid());
-				Timeline drain = new Timeline(launched, load.size(), this.settings.windowFrom());
-				drain.add(0, atLaunch);
-				Double readyBacklog = null;
-				long deadline = launched + this.settings.timeout().toNanos();
-				while (!drain.complete()) {
-					Timeline.sleep(Timeline.INTERVAL_MILLIS);
-					checkRunning(service, deadline, "draining " + load.size() + " messages", drain.last().done());
-					if (readyBacklog == null && service.status(READINESS) == 200) {
-						readyBacklog = (System.nanoTime() - launched) / 1e9;
-					}
-					// done as for the loops: deleted from the queue (after the commit or the dead-letter send)
-					drain.add(load.size() - this.sqs.depth(queues.queueUrl()), this.cpu.snapshot(service.pid()));
-				}
-				String afterDrain = scrape(service);
+			try (ServiceProcess service = launch(this.image.command(jvmOptions(run, this.settings.jfr())), environment)) {
+				Double[] readyBacklog = { null };
+				// done as for the loops: deleted from the queue (after the commit or the dead-letter send)
+				Timeline drain = new Timeline(this.cpu, launched, load.size(), this.settings.windowFrom()).sample(
+						service.pid(), "draining " + load.size() + " messages", service.log(), this.settings.timeout(), () -> {
+							if (readyBacklog[0] == null && service.status(READINESS) == 200) {
+								readyBacklog[0] = (System.nanoTime() - launched) / 1e9;
+							}
+						}, () -> load.size() - this.sqs.depth(queues.queueUrl()));
+				PrometheusScrape afterDrain = service.scrape();
 				Benchmark.say("    %,.0f messages/s (%,d in %.1f s)", drain.rate(), drain.doneInWindow(), drain.windowSeconds());
 
 				Benchmark.say("(b%s) steady load: %,d messages/s for %d s", label(), this.settings.steadyRate(),
 						this.settings.steadySeconds());
-				Timeline steady = new Timeline(System.nanoTime(), steadyLoad.size());
-				steady.add(0, this.cpu.snapshot(service.pid()));
+				Timeline steady = new Timeline(this.cpu, System.nanoTime(), steadyLoad.size(), 0);
 				CompletableFuture<Senders.Paced> producer = CompletableFuture
 					.supplyAsync(() -> new Senders(this.sqs.client(), queues.queueUrl()).paced(steadyLoad.bodies(),
 							this.settings.steadyRate(), this.settings.steadySeconds(), BenchSettings.SENDER_THREADS));
-				long steadyDeadline = System.nanoTime()
-						+ Duration.ofSeconds(this.settings.steadySeconds()).plus(this.settings.timeout()).toNanos();
-				while (!steady.complete()) {
-					Timeline.sleep(Timeline.INTERVAL_MILLIS);
-					checkRunning(service, steadyDeadline, "the steady load", steady.last().done());
-					if (producer.isCompletedExceptionally()) {
-						producer.join();
-					}
-					steady.add(done(rows, queues) - load.size(), this.cpu.snapshot(service.pid()));
-				}
+				// rows committed plus messages dead-lettered: every message the service is done with
+				steady.sample(service.pid(), "the steady load", service.log(),
+						Duration.ofSeconds(this.settings.steadySeconds()).plus(this.settings.timeout()), () -> {
+							if (producer.isCompletedExceptionally()) {
+								producer.join();
+							}
+						}, () -> rows(counting) + this.sqs.depth(queues.deadLetterQueueUrl()) - load.size());
 				Senders.Paced paced = producer.join();
-				String afterSteady = scrape(service);
+				PrometheusScrape afterSteady = service.scrape();
 				long peakRssKib = service.peakRssKib();
 				CpuMeter.Snapshot beforeStop = this.cpu.snapshot(service.pid());
-				Map<String, Double> counters = counters(afterSteady);
 				double stopSeconds = stop(service, run, "drain" + suffix());
 				this.sqs.deleteQueues(queues);
-				Benchmark.say("    p99 lag %s", Histogram.parse(afterSteady, "logins_lag_seconds")
-					.minus(Histogram.parse(afterDrain, "logins_lag_seconds"))
-					.quantile(0.99));
-				return new Result(readyIdle, idleStartLine, readyIdlePlainJar, readyBacklog,
-						load.size() / preloadSeconds, drain,
-						this.cpu.split(drain.windowStart().cpu(), drain.windowEnd().cpu()),
-						this.cpu.serviceThreads(drain.windowStart().cpu(), drain.windowEnd().cpu()),
-						Histogram.parse(afterDrain, "logins_lag_seconds"),
-						Histogram.parse(afterDrain, "logins_batch_seconds"), steady,
-						this.cpu.split(steady.windowStart().cpu(), steady.windowEnd().cpu()),
-						this.cpu.serviceThreads(steady.windowStart().cpu(), steady.windowEnd().cpu()), paced,
-						Histogram.parse(afterSteady, "logins_lag_seconds")
-							.minus(Histogram.parse(afterDrain, "logins_lag_seconds")),
-						Histogram.parse(afterSteady, "logins_batch_seconds")
-							.minus(Histogram.parse(afterDrain, "logins_batch_seconds")),
-						peakRssKib, this.cpu.split(atLaunch, beforeStop), counters, stopSeconds);
+				Histogram drainLag = Histogram.of(afterDrain, "logins_lag_seconds");
+				Histogram drainBatch = Histogram.of(afterDrain, "logins_batch_seconds");
+				Histogram steadyLag = Histogram.of(afterSteady, "logins_lag_seconds").minus(drainLag);
+				Benchmark.say("    p99 lag %s", steadyLag.quantile(0.99));
+				return new Result(readyIdle, idleStartLine, readyIdlePlainJar, readyBacklog[0], load.size() / preloadSeconds,
+						drain, drainLag, drainBatch, steady, paced, steadyLag,
+						Histogram.of(afterSteady, "logins_batch_seconds").minus(drainBatch), peakRssKib,
+						this.cpu.split(drain.first().cpu(), beforeStop), counters(afterSteady), stopSeconds);
 			}
 		}
 		catch (SQLException ex) {
@@ -202,9 +170,7 @@ final class ServiceBench {
 		environment.put("SPRING_CLOUD_AWS_REGION_STATIC", ElasticMq.REGION.id());
 		environment.put("SPRING_CLOUD_AWS_CREDENTIALS_ACCESS_KEY", ElasticMq.ACCESS_KEY);
 		environment.put("SPRING_CLOUD_AWS_CREDENTIALS_SECRET_KEY", ElasticMq.SECRET_KEY);
-		environment.put("SPRING_DATASOURCE_URL", this.database.url());
-		environment.put("SPRING_DATASOURCE_USERNAME", this.database.username());
-		environment.put("SPRING_DATASOURCE_PASSWORD", this.database.password());
+		environment.putAll(ServiceProcess.environmentOf(this.database.springProperties()));
 		environment.put("LOGINS_QUEUE", queues.queueUrl());
 		environment.put("LOGINS_DEAD_LETTER_QUEUE", queues.deadLetterQueueUrl());
 		environment.put("LOGINS_MASKING_KEYSET", Keysets.generate());
@@ -219,30 +185,30 @@ final class ServiceBench {
 		return environment;
 	}
 
-	/** Starts the service as the image's ENTRYPOINT does, with {@code jvmOptions} added. */
-	private ServiceProcess launch(Map<String, String> environment, String[] jvmOptions) {
-		ServiceProcess service = ServiceProcess.start(this.image.command(List.of(jvmOptions)), environment);
+	/** Starts the service: as the image's ENTRYPOINT does, or from the plain jar. */
+	private ServiceProcess launch(List<String> command, Map<String, String> environment) {
+		ServiceProcess service = ServiceProcess.start(command, environment);
 		this.started.started(service.pid());
 		return service;
 	}
 
 	/** {@code java -jar target/login-etl.jar}: no extracted layers, no cache or archive. */
-	private List<String> plainJar(String[] jvmOptions) {
+	private List<String> plainJar(List<String> jvmOptions) {
 		List<String> command = new ArrayList<>();
 		command.add(this.runtime.java().toString());
 		command.addAll(this.runtime.options());
-		command.addAll(List.of(jvmOptions));
+		command.addAll(jvmOptions);
 		command.addAll(List.of("-jar", Path.of("target", "login-etl.jar").toString()));
 		return command;
 	}
 
-	private String[] jvmOptions(int run, boolean jfr) {
+	private List<String> jvmOptions(int run, boolean jfr) {
 		List<String> options = new ArrayList<>(this.settings.serviceJvmOptions());
 		if (jfr && this.variant.isEmpty()) {
 			Path recording = this.settings.outputDir().resolve("service-run-" + run + ".jfr").toAbsolutePath();
 			options.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename=" + recording);
 		}
-		return options.toArray(String[]::new);
+		return options;
 	}
 
 	private String label() {
@@ -263,35 +229,21 @@ final class ServiceBench {
 	private double awaitReady(ServiceProcess service, long launched) {
 		long deadline = launched + this.settings.timeout().toNanos();
 		while (service.status(READINESS) != 200) {
-			checkRunning(service, deadline, "waiting for the service to be ready", 0);
+			Timeline.checkRunning(service.pid(), deadline, "waiting for the service to be ready", 0, service.log());
 			Timeline.sleep(READY_POLL_MILLIS);
 		}
 		return (System.nanoTime() - launched) / 1e9;
 	}
 
-	// Rows committed plus messages dead-lettered: every message the service is done with.
-	private long done(Connection rows, ElasticMqProcess.QueuePair queues) {
-		try (Statement statement = rows.createStatement();
+	/** Rows in {@code user_logins}. */
+	static long rows(Connection connection) {
+		try (Statement statement = connection.createStatement();
 				ResultSet count = statement.executeQuery("SELECT count(*) FROM user_logins")) {
 			count.next();
-			return count.getLong(1) + this.sqs.depth(queues.deadLetterQueueUrl());
+			return count.getLong(1);
 		}
 		catch (SQLException ex) {
-			// before Flyway created the table there is nothing to count
-			if ("42P01".equals(ex.getSQLState())) {
-				return 0;
-			}
 			throw new IllegalStateException("Cannot count rows: " + ex.getMessage(), ex);
-		}
-	}
-
-	private static void checkRunning(ServiceProcess service, long deadline, String what, long done) {
-		if (!ProcessHandle.of(service.pid()).map(ProcessHandle::isAlive).orElse(false)) {
-			throw new IllegalStateException("The service exited while " + what + "; see " + service.log());
-		}
-		if (System.nanoTime() > deadline) {
-			throw new IllegalStateException(
-					"Time limit reached while " + what + " (" + done + " done); see " + service.log());
 		}
 	}
 
@@ -304,17 +256,7 @@ final class ServiceBench {
 		return new double[] { Double.parseDouble(matcher.group(1)), Double.parseDouble(matcher.group(2)) };
 	}
 
-	private static String scrape(ServiceProcess service) {
-		try {
-			return service.get("/actuator/prometheus").body();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static Map<String, Double> counters(String scrape) {
-		PrometheusScrape parsed = PrometheusScrape.parse(scrape);
+	private static Map<String, Double> counters(PrometheusScrape parsed) {
 		Map<String, Double> counters = new LinkedHashMap<>();
 		for (String name : List.of("logins_received_total", "logins_written_total", "logins_rejected_total",
 				"logins_duplicates_total", "logins_store_failures_total", "logins_dead_letter_failures_total")) {
@@ -349,19 +291,14 @@ final class ServiceBench {
 	 * @param readyIdleSeconds launch to ready, empty queue, new database, as the image starts
 	 * @param idleStartedLine the idle start's own account: Spring Boot's "Started ... in X seconds
 	 * (process running for Y)", as {X, Y}
-	 * @param readyIdlePlainJarSeconds as {@code readyIdleSeconds}, from the plain jar without the
-	 * class-data-sharing archive
+	 * @param readyIdlePlainJarSeconds as {@code readyIdleSeconds}, from the plain jar
 	 * @param readyBacklogSeconds launch to ready with the preloaded queue (null if the drain ended
 	 * first)
 	 * @param preloadRate messages/s the preload put on the queue
-	 * @param drain drain (b)
-	 * @param drainCpu CPU split over drain (b)'s window
-	 * @param drainThreads the service's CPU seconds by thread name over drain (b)'s window
+	 * @param drain drain (b), with the CPU split and the service's threads over its window
 	 * @param drainLag lag histogram over the whole drain (time spent waiting in the backlog included)
 	 * @param drainBatch receipt-to-commit histogram of the drain's batches (one per batch with rows)
 	 * @param steady the steady load, as messages done
-	 * @param steadyCpu CPU split over the steady load's window
-	 * @param steadyThreads the service's CPU seconds by thread name over the steady load's window
 	 * @param paced what the producer sent
 	 * @param steadyLag lag histogram of the steady load's messages only
 	 * @param steadyBatch receipt-to-commit histogram of the steady load's batches only
@@ -371,11 +308,8 @@ final class ServiceBench {
 	 * @param stopSeconds SIGTERM to exit
 	 */
 	record Result(double readyIdleSeconds, double[] idleStartedLine, double readyIdlePlainJarSeconds,
-			Double readyBacklogSeconds, double preloadRate, Timeline drain,
-			Map<String, Double> drainCpu, Map<String, Double> drainThreads, Histogram drainLag,
-			Histogram drainBatch, Timeline steady,
-			Map<String, Double> steadyCpu, Map<String, Double> steadyThreads,
-			Senders.Paced paced, Histogram steadyLag, Histogram steadyBatch, long peakRssKib,
+			Double readyBacklogSeconds, double preloadRate, Timeline drain, Histogram drainLag, Histogram drainBatch,
+			Timeline steady, Senders.Paced paced, Histogram steadyLag, Histogram steadyBatch, long peakRssKib,
 			Map<String, Double> lifetimeCpu, Map<String, Double> counters, double stopSeconds) {
 	}
 

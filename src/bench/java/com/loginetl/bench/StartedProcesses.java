@@ -1,5 +1,11 @@
 package com.loginetl.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +27,29 @@ final class StartedProcesses {
 
 	void ended(long pid) {
 		this.pids.remove(pid);
+	}
+
+	/**
+	 * Starts {@code mainClass} in a JVM of its own, on the running JDK and the benchmark's classpath,
+	 * its output going to {@code log}; its standard input stays open until the benchmark ends.
+	 */
+	Process startJava(List<String> jvmOptions, Class<?> mainClass, List<String> arguments, Map<String, String> environment,
+			Path log) {
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
+		command.addAll(arguments);
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		builder.environment().putAll(environment);
+		try {
+			Process process = builder.start();
+			started(process.pid());
+			return process;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private void killAll() {

@@ -1,7 +1,11 @@
 package com.loginetl.bench;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Samples of a drain (messages done so far, CPU so far), taken every {@link #INTERVAL_MILLIS} ms,
@@ -14,30 +18,41 @@ final class Timeline {
 
 	static final long INTERVAL_MILLIS = 200;
 
+	private final CpuMeter cpu;
+
 	private final long startNanos;
 
 	private final long expected;
 
-	private final List<Sample> samples = new ArrayList<>();
-
 	private final double warmFrom;
 
-	Timeline(long startNanos, long expected) {
-		this(startNanos, expected, 0);
-	}
+	private final List<Sample> samples = new ArrayList<>();
 
-	Timeline(long startNanos, long expected, double warmFrom) {
+	Timeline(CpuMeter cpu, long startNanos, long expected, double warmFrom) {
+		this.cpu = cpu;
 		this.startNanos = startNanos;
 		this.expected = expected;
 		this.warmFrom = warmFrom;
 	}
 
-	void add(long done, CpuMeter.Snapshot cpu) {
-		this.samples.add(new Sample(done, cpu));
+	/**
+	 * Samples {@code done} and the CPU, with that of the consumer {@code pid}, until every expected
+	 * message is done; {@code between} runs before each sample and may fail the phase, as do the
+	 * consumer's exit and the end of {@code timeout} from the start.
+	 */
+	Timeline sample(long pid, String what, Path log, Duration timeout, Runnable between, LongSupplier done) {
+		this.samples.add(new Sample(0, this.cpu.snapshot(pid)));
+		while (last().done() < this.expected) {
+			sleep(INTERVAL_MILLIS);
+			checkRunning(pid, this.startNanos + timeout.toNanos(), what, last().done(), log);
+			between.run();
+			this.samples.add(new Sample(done.getAsLong(), this.cpu.snapshot(pid)));
+		}
+		return this;
 	}
 
-	boolean complete() {
-		return !this.samples.isEmpty() && last().done() >= this.expected;
+	Sample first() {
+		return this.samples.get(0);
 	}
 
 	Sample last() {
@@ -57,16 +72,6 @@ final class Timeline {
 		return this.samples.stream().filter((sample) -> sample.done() >= this.expected).findFirst().orElse(null);
 	}
 
-	/** Messages done per second within the window; NaN when the drain did not finish. */
-	double rate() {
-		Sample from = windowStart();
-		Sample to = windowEnd();
-		if (from == null || to == null || to == from) {
-			return Double.NaN;
-		}
-		return (to.done() - from.done()) / seconds(from, to);
-	}
-
 	/**
 	 * The first sample at or after the middle of the window, or null when the drain did not finish.
 	 * The second half of a drain shows how fast the consumer runs once its JIT has warmed up.
@@ -81,14 +86,14 @@ final class Timeline {
 		return this.samples.stream().filter((sample) -> sample.cpu().nanos() >= middle).findFirst().orElse(to);
 	}
 
+	/** Messages done per second within the window; NaN when the drain did not finish. */
+	double rate() {
+		return rate(windowStart(), windowEnd());
+	}
+
 	/** Messages done per second over the second half of the window; NaN when it has no length. */
 	double secondHalfRate() {
-		Sample from = windowMiddle();
-		Sample to = windowEnd();
-		if (from == null || to == null || to == from) {
-			return Double.NaN;
-		}
-		return (to.done() - from.done()) / seconds(from, to);
+		return rate(windowMiddle(), windowEnd());
 	}
 
 	/** Messages done within the window. */
@@ -104,35 +109,65 @@ final class Timeline {
 		return (from == null || to == null) ? Double.NaN : seconds(from, to);
 	}
 
-	/** Seconds from the start of the phase (the drain's first request, or the service's launch). */
-	double secondsFromStart(Sample sample) {
-		return (sample.cpu().nanos() - this.startNanos) / 1e9;
+	/** CPU seconds of each process over the window ({@link CpuMeter#split}). */
+	Map<String, Double> cpu() {
+		return this.cpu.split(windowStart().cpu(), windowEnd().cpu());
+	}
+
+	/** The consumer's CPU seconds by thread name over the window. */
+	Map<String, Double> threads() {
+		return this.cpu.threads(windowStart().cpu(), windowEnd().cpu());
+	}
+
+	/** CPU of the consuming process per message done over the window, in µs. */
+	double micros() {
+		return cpu().get("consumer_s") / doneInWindow() * 1e6;
+	}
+
+	/**
+	 * The same less the C1 and C2 compiler threads ("C1 CompilerThre", "C2 CompilerThre" in /proc,
+	 * digits folded): what the window costs once compilation is over.
+	 */
+	double microsWithoutJit() {
+		double jit = threads().entrySet()
+			.stream()
+			.filter((thread) -> thread.getKey().contains("CompilerThre"))
+			.mapToDouble(Map.Entry::getValue)
+			.sum();
+		return (cpu().get("consumer_s") - jit) / doneInWindow() * 1e6;
 	}
 
 	/** Throughput each second: [seconds since the phase started, messages/s over that second]. */
 	List<double[]> perSecond() {
 		List<double[]> points = new ArrayList<>();
-		Sample previous = null;
+		Sample previous = this.samples.get(0);
 		for (Sample sample : this.samples) {
-			if (previous == null) {
-				previous = sample;
-				continue;
-			}
 			double elapsed = seconds(previous, sample);
 			if (elapsed >= 0.999) {
-				points.add(new double[] { secondsFromStart(sample), (sample.done() - previous.done()) / elapsed });
+				points.add(new double[] { (sample.cpu().nanos() - this.startNanos) / 1e9,
+						(sample.done() - previous.done()) / elapsed });
 				previous = sample;
 			}
 		}
 		return points;
 	}
 
+	private static double rate(Sample from, Sample to) {
+		return (from == null || to == null || to == from) ? Double.NaN : (to.done() - from.done()) / seconds(from, to);
+	}
+
 	private static double seconds(Sample from, Sample to) {
 		return (to.cpu().nanos() - from.cpu().nanos()) / 1e9;
 	}
 
-	/** Messages done and CPU ticks at one moment. */
-	record Sample(long done, CpuMeter.Snapshot cpu) {
+	/** Fails when the process {@code pid} has exited, or {@code deadline} (System.nanoTime()) has passed. */
+	static void checkRunning(long pid, long deadline, String what, long done, Path log) {
+		if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+			throw new IllegalStateException("The process exited while " + what + "; see " + log);
+		}
+		if (System.nanoTime() > deadline) {
+			throw new IllegalStateException("Time limit reached while " + what + " (" + done + " done); see " + log);
+		}
 	}
 
 	/** Sleeps between samples, and wherever the benchmark polls. */
@@ -144,6 +179,10 @@ final class Timeline {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Messages done and CPU ticks at one moment. */
+	record Sample(long done, CpuMeter.Snapshot cpu) {
 	}
 
 }

@@ -60,6 +60,20 @@ public final class PrometheusScrape {
 		return sum(name, label, labelValue, true);
 	}
 
+	/**
+	 * The series of {@code name} that carry {@code label}, summed by its value: a histogram's
+	 * cumulative buckets by {@code le}, say. Empty when there is none.
+	 */
+	public Map<String, Double> byLabel(String name, String label) {
+		Map<String, Double> sums = new LinkedHashMap<>();
+		for (Sample sample : this.samples) {
+			if (sample.name().equals(name) && sample.labels().containsKey(label)) {
+				sums.merge(sample.labels().get(label), sample.value(), Double::sum);
+			}
+		}
+		return sums;
+	}
+
 	private double sum(String name, String label, String labelValue, boolean absentIsZero) {
 		double total = 0;
 		boolean found = false;

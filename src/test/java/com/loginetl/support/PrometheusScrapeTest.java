@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /** A meter that is not in the scrape fails the reading test; it never reads as 0. */
 class PrometheusScrapeTest {
@@ -26,6 +27,9 @@ class PrometheusScrapeTest {
 		assertThat(scrape.value("logins_rejected_total")).isEqualTo(5);
 		assertThat(scrape.value("logins_rejected_total", "reason", "wrong_type:user_id")).isEqualTo(3);
 		assertThat(scrape.value("logins_lag_seconds_bucket", "le", "+Inf")).isEqualTo(5);
+		assertThat(scrape.byLabel("logins_lag_seconds_bucket", "le")).containsExactly(entry("0.25", 4.0),
+				entry("+Inf", 5.0));
+		assertThat(scrape.byLabel("logins_written_total", "le")).isEmpty();
 	}
 
 	@Test
