@@ -453,13 +453,9 @@ public final class Benchmark {
 		// one column per JDK of bench.java, then one per variant (on the first JDK)
 		Map<String, Map<String, Object>> contenders = new LinkedHashMap<>();
 		((Map<String, Map<String, Object>>) result.get("runtimes")).forEach((name, figures) -> contenders.put("Java " + name, figures));
-		if (result.containsKey("service_variants")) {
-			((Map<String, Map<String, Object>>) result.get("service_variants")).forEach((name, figures) -> {
-				if (!name.equals("service")) {
-					contenders.put(name, figures);
-				}
-			});
-		}
+		contenders.putAll((Map<String, Map<String, Object>>) result.getOrDefault("service_variants", Map.of()));
+		// (b) itself, the service at its defaults, is the first JDK's column
+		contenders.remove("service");
 		if (contenders.size() > 1) {
 			printContenders(contenders);
 		}
@@ -550,8 +546,8 @@ public final class Benchmark {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Map<String, Map<String, Double>> spread(List<Map<String, Object>> runs) {
-		Map<String, Map<String, Double>> spread = new LinkedHashMap<>();
+	private static Map<String, Map<String, Object>> spread(List<Map<String, Object>> runs) {
+		Map<String, Map<String, Object>> spread = new LinkedHashMap<>();
 		for (String figure : ((Map<String, Object>) runs.get(0).get("figures")).keySet()) {
 			List<Double> values = runs.stream()
 				.map((run) -> ((Map<String, Object>) run.get("figures")).get(figure))
@@ -559,21 +555,16 @@ public final class Benchmark {
 				.map(Double.class::cast)
 				.sorted()
 				.toList();
-			if (values.isEmpty()) {
-				continue;
+			int n = values.size();
+			if (n > 0) {
+				spread.put(figure, ordered("min", values.get(0), "median", (values.get((n - 1) / 2) + values.get(n / 2)) / 2,
+						"max", values.get(n - 1)));
 			}
-			Map<String, Double> minMedianMax = new LinkedHashMap<>();
-			minMedianMax.put("min", values.get(0));
-			int middle = values.size() / 2;
-			minMedianMax.put("median",
-					(values.size() % 2 == 1) ? values.get(middle) : (values.get(middle - 1) + values.get(middle)) / 2);
-			minMedianMax.put("max", values.get(values.size() - 1));
-			spread.put(figure, minMedianMax);
 		}
 		return spread;
 	}
 
-	private static void printSpread(Map<String, Map<String, Double>> spread, int runs) {
+	private static void printSpread(Map<String, Map<String, Object>> spread, int runs) {
 		say("");
 		say("spread over %d run%s (min / median / max)", runs, (runs == 1) ? "" : "s");
 		spread.forEach((figure, values) -> say("  %-50s %,12.3f %,12.3f %,12.3f", figure, values.get("min"),
@@ -656,7 +647,8 @@ public final class Benchmark {
 		return firstMatch(Path.of("/proc/loadavg"), "^(\\S+ \\S+ \\S+)");
 	}
 
-	private static String firstMatch(Path file, String regex) {
+	/** The first group of {@code regex}'s first match in {@code file}, stripped, or "unknown". */
+	static String firstMatch(Path file, String regex) {
 		try {
 			Matcher matcher = Pattern.compile(regex).matcher(Files.readString(file));
 			return matcher.find() ? matcher.group(1).strip() : "unknown";

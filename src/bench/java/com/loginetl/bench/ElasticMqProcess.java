@@ -12,17 +12,27 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.loginetl.support.ElasticMq;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** ElasticMQ in a JVM of its own ({@link ElasticMqServer}), and a client for it. */
+/**
+ * ElasticMQ in a JVM of its own, so that its CPU is not the benchmark's, and a client for it. The
+ * process runs {@link #main}: the test-support server on a free port of 127.0.0.1, which prints
+ * {@code ENDPOINT <url>} when it answers and stops when its standard input closes, which happens
+ * when the benchmark ends in any way, so it never outlives it.
+ */
 final class ElasticMqProcess implements AutoCloseable {
 
 	static final List<String> JVM_OPTIONS = List.of("-Xmx1g");
+
+	private static final String ENDPOINT_LINE = "ENDPOINT ";
 
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -39,16 +49,28 @@ final class ElasticMqProcess implements AutoCloseable {
 		this.client = client(endpoint, 128);
 	}
 
+	public static void main(String[] args) throws IOException {
+		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+		ElasticMq sqs = ElasticMq.start(0);
+		System.out.println(ENDPOINT_LINE + sqs.endpoint());
+		System.out.flush();
+		while (System.in.read() != -1) {
+			// nothing is sent; this only waits for the end of the stream
+		}
+		sqs.stop();
+		System.exit(0);
+	}
+
 	/** Starts the server with the benchmark's own classpath, its output going to {@code log}. */
 	static ElasticMqProcess start(Path log, StartedProcesses started) {
-		Process process = started.startJava(JVM_OPTIONS, ElasticMqServer.class, List.of(), Map.of(), log);
+		Process process = started.startJava(JVM_OPTIONS, ElasticMqProcess.class, List.of(), Map.of(), log);
 		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		while (process.isAlive() && System.nanoTime() < deadline) {
 			Timeline.sleep(100);
 			try (Stream<String> lines = Files.lines(log)) {
-				Optional<String> endpoint = lines.filter((line) -> line.startsWith(ElasticMqServer.ENDPOINT_LINE)).findFirst();
+				Optional<String> endpoint = lines.filter((line) -> line.startsWith(ENDPOINT_LINE)).findFirst();
 				if (endpoint.isPresent()) {
-					return new ElasticMqProcess(process, URI.create(endpoint.get().substring(ElasticMqServer.ENDPOINT_LINE.length()).strip()));
+					return new ElasticMqProcess(process, URI.create(endpoint.get().substring(ENDPOINT_LINE.length()).strip()));
 				}
 			}
 			catch (IOException ex) {
@@ -112,17 +134,15 @@ final class ElasticMqProcess implements AutoCloseable {
 		try {
 			// closing its standard input asks it to stop
 			this.process.getOutputStream().close();
-			if (!this.process.waitFor(15, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly();
-			}
+			this.process.waitFor(15, TimeUnit.SECONDS);
 		}
 		catch (IOException ex) {
-			this.process.destroyForcibly();
+			// it is ended below
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.process.destroyForcibly();
 		}
+		this.process.destroyForcibly();
 	}
 
 	/** A source queue and its dead-letter queue. */

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -65,13 +63,7 @@ record JavaRuntime(String name, Path home, int feature, List<String> options) {
 	}
 
 	private String version() {
-		try {
-			Matcher version = Pattern.compile("(?m)^JAVA_RUNTIME_VERSION=\"([^\"]+)").matcher(Files.readString(this.home.resolve("release")));
-			return version.find() ? version.group(1) : "?";
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return Benchmark.firstMatch(this.home.resolve("release"), "(?m)^JAVA_RUNTIME_VERSION=\"([^\"]+)");
 	}
 
 	private static Path home(String versionOrHome) {

@@ -2,13 +2,14 @@ package com.loginetl.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -34,14 +35,10 @@ final class Senders {
 	/** Sends every body from {@code threads} threads; returns the seconds it took. */
 	double preload(List<String> bodies, int threads, Duration timeout) {
 		AtomicInteger nextBatch = new AtomicInteger();
-		int batches = (bodies.size() + BATCH - 1) / BATCH;
 		long started = System.nanoTime();
-		long deadline = started + timeout.toNanos();
 		runOnThreads(threads, "preload", timeout, () -> {
-			int batch;
-			while ((batch = nextBatch.getAndIncrement()) < batches) {
-				checkDeadline(deadline, "preloading " + bodies.size() + " messages");
-				send(bodies, batch * BATCH);
+			for (int from; (from = nextBatch.getAndIncrement() * BATCH) < bodies.size();) {
+				send(bodies, from);
 			}
 		});
 		return (System.nanoTime() - started) / 1e9;
@@ -90,12 +87,6 @@ final class Senders {
 		}
 	}
 
-	private static void checkDeadline(long deadline, String what) {
-		if (System.nanoTime() > deadline) {
-			throw new IllegalStateException("Time limit reached while " + what);
-		}
-	}
-
 	/** Runs {@code task} on {@code threads} threads and waits for all, at most {@code timeout}. */
 	private static void runOnThreads(int threads, String name, Duration timeout, Runnable task) {
 		AtomicInteger number = new AtomicInteger();
@@ -105,20 +96,16 @@ final class Senders {
 			return thread;
 		});
 		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int i = 0; i < threads; i++) {
-				futures.add(executor.submit(task));
+			for (Future<Object> future : executor.invokeAll(Collections.nCopies(threads, Executors.callable(task)),
+					timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				future.get();
 			}
-			long deadline = System.nanoTime() + timeout.toNanos();
-			for (Future<?> future : futures) {
-				future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
+		}
+		catch (CancellationException ex) {
+			throw new IllegalStateException(name + " did not finish within " + timeout, ex);
 		}
 		catch (ExecutionException ex) {
 			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException(name + " did not finish within " + timeout, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
+import static com.loginetl.bench.Benchmark.say;
+
 /**
  * What a big {@code user_logins} costs the service's insert: the service's own statement
  * ({@link NewLoginInsertsImpl}, ten rows a statement, one transaction each, as a full SQS batch),
@@ -173,11 +175,6 @@ public final class TableBench {
 
 	private static double seconds(long startedNanos) {
 		return (System.nanoTime() - startedNanos) / 1e9;
-	}
-
-	private static void say(String format, Object... args) {
-		System.out.println(String.format(Locale.ROOT, format, args));
-		System.out.flush();
 	}
 
 }

@@ -3,6 +3,9 @@ package com.loginetl.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleUnaryOperator;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A line chart of throughput over time as SVG, written by hand: one line per series, seconds on the
@@ -46,39 +49,34 @@ final class ThroughputChart {
 	}
 
 	String svg() {
-		double maxX = 1;
-		double maxY = 1;
-		for (Mark mark : this.marks) {
-			maxX = Math.max(maxX, mark.x());
-		}
-		for (Series line : this.series) {
-			for (double[] point : line.points()) {
-				maxX = Math.max(maxX, point[0]);
-				maxY = Math.max(maxY, point[1]);
-			}
-		}
+		double maxX = Math.max(1, Stream.concat(this.marks.stream().map(Mark::x),
+				this.series.stream().flatMap((line) -> line.points().stream()).map((point) -> point[0]))
+			.max(Double::compare).orElse(0.0));
+		double maxY = Math.max(1, this.series.stream().flatMap((line) -> line.points().stream())
+			.mapToDouble((point) -> point[1]).max().orElse(0));
 		double xStep = niceStep(maxX);
 		double yStep = niceStep(maxY);
-		maxX = Math.ceil(maxX / xStep) * xStep;
-		maxY = Math.ceil(maxY / yStep) * yStep;
+		double xMax = Math.ceil(maxX / xStep) * xStep;
+		double yMax = Math.ceil(maxY / yStep) * yStep;
 		int plotWidth = WIDTH - LEFT - RIGHT;
 		int plotHeight = HEIGHT - TOP - BOTTOM;
+		DoubleUnaryOperator px = (x) -> LEFT + Math.min(x, xMax) / xMax * plotWidth;
+		DoubleUnaryOperator py = (y) -> TOP + plotHeight - y / yMax * plotHeight;
 		StringBuilder svg = new StringBuilder();
 		svg.append(format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
 				+ "font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, HEIGHT, WIDTH, HEIGHT));
 		svg.append(format("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, HEIGHT));
 		svg.append(format("<text x=\"%d\" y=\"24\" font-size=\"15\">%s</text>%n", LEFT, escape(this.title)));
-		for (double y = 0; y <= maxY + yStep / 2; y += yStep) {
-			double py = TOP + plotHeight - y / maxY * plotHeight;
-			svg.append(format("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n", LEFT, py,
-					LEFT + plotWidth, py));
-			svg.append(format("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%,.0f</text>%n", LEFT - 6, py + 4, y));
+		for (double y = 0; y <= yMax + yStep / 2; y += yStep) {
+			svg.append(format("<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n", LEFT,
+					py.applyAsDouble(y), LEFT + plotWidth, py.applyAsDouble(y)));
+			svg.append(format("<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%,.0f</text>%n", LEFT - 6,
+					py.applyAsDouble(y) + 4, y));
 		}
-		for (double x = 0; x <= maxX + xStep / 2; x += xStep) {
-			double px = LEFT + x / maxX * plotWidth;
-			svg.append(format("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>%n", px, TOP, px,
-					TOP + plotHeight));
-			svg.append(format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f</text>%n", px,
+		for (double x = 0; x <= xMax + xStep / 2; x += xStep) {
+			svg.append(format("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>%n",
+					px.applyAsDouble(x), TOP, px.applyAsDouble(x), TOP + plotHeight));
+			svg.append(format("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.0f</text>%n", px.applyAsDouble(x),
 					TOP + plotHeight + 18, x));
 		}
 		svg.append(format("<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#888\"/>%n", LEFT,
@@ -88,21 +86,20 @@ final class ThroughputChart {
 		svg.append(format("<text x=\"18\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 18 %d)\">"
 				+ "messages per second (1 s intervals)</text>%n", TOP + plotHeight / 2, TOP + plotHeight / 2));
 		for (Mark mark : this.marks) {
-			double px = LEFT + Math.min(mark.x(), maxX) / maxX * plotWidth;
 			svg.append(format("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" "
-					+ "stroke-dasharray=\"4 4\"/>%n", px, TOP, px, TOP + plotHeight, mark.colour()));
-			svg.append(format("<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%s</text>%n", px + 4, TOP + plotHeight - 8,
-					mark.colour(), escape(mark.label())));
+					+ "stroke-dasharray=\"4 4\"/>%n", px.applyAsDouble(mark.x()), TOP, px.applyAsDouble(mark.x()),
+					TOP + plotHeight, mark.colour()));
+			svg.append(format("<text x=\"%.1f\" y=\"%d\" fill=\"%s\">%s</text>%n", px.applyAsDouble(mark.x()) + 4,
+					TOP + plotHeight - 8, mark.colour(), escape(mark.label())));
 		}
 		int legendY = TOP + 16;
 		for (Series line : this.series) {
-			StringBuilder points = new StringBuilder();
-			for (double[] point : line.points()) {
-				points.append(format("%.1f,%.1f ", LEFT + point[0] / maxX * plotWidth,
-						TOP + plotHeight - point[1] / maxY * plotHeight));
-			}
+			String points = line.points()
+				.stream()
+				.map((point) -> format("%.1f,%.1f", px.applyAsDouble(point[0]), py.applyAsDouble(point[1])))
+				.collect(Collectors.joining(" "));
 			svg.append(format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n",
-					line.colour(), points.toString().trim()));
+					line.colour(), points));
 			svg.append(format("<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>%n",
 					LEFT + plotWidth - 330, legendY - 4, LEFT + plotWidth - 305, legendY - 4, line.colour()));
 			svg.append(format("<text x=\"%d\" y=\"%d\">%s</text>%n", LEFT + plotWidth - 298, legendY,

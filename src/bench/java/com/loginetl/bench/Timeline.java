@@ -67,7 +67,7 @@ final class Timeline {
 			.orElse(null);
 	}
 
-	/** The first sample with all messages done, or null when they never were. */
+	/** The first sample with all messages done, or null when they never were (the window's start is then known too). */
 	Sample windowEnd() {
 		return this.samples.stream().filter((sample) -> sample.done() >= this.expected).findFirst().orElse(null);
 	}
@@ -79,7 +79,7 @@ final class Timeline {
 	Sample windowMiddle() {
 		Sample from = windowStart();
 		Sample to = windowEnd();
-		if (from == null || to == null) {
+		if (to == null) {
 			return null;
 		}
 		long middle = from.cpu().nanos() + (to.cpu().nanos() - from.cpu().nanos()) / 2;
@@ -98,15 +98,11 @@ final class Timeline {
 
 	/** Messages done within the window. */
 	long doneInWindow() {
-		Sample from = windowStart();
-		Sample to = windowEnd();
-		return (from == null || to == null) ? 0 : to.done() - from.done();
+		return (windowEnd() == null) ? 0 : windowEnd().done() - windowStart().done();
 	}
 
 	double windowSeconds() {
-		Sample from = windowStart();
-		Sample to = windowEnd();
-		return (from == null || to == null) ? Double.NaN : seconds(from, to);
+		return (windowEnd() == null) ? Double.NaN : seconds(windowStart(), windowEnd());
 	}
 
 	/** CPU seconds of each process over the window ({@link CpuMeter#split}). */
