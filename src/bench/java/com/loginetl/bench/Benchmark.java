@@ -35,9 +35,12 @@ import org.springframework.util.FileSystemUtils;
  * the queue's own limit on this machine. Each run measures (a) a plain SDK loop draining a
  * preloaded queue, (c) a loop doing the service's work, (b) the packaged service draining the same
  * load into PostgreSQL, then the service under a steady paced load; it prints the figures, and
- * writes them as JSON with a throughput chart per run to target/bench.
+ * writes them as JSON with a throughput chart per run to target/bench. An instance holds what every
+ * run shares: the settings, the servers, the service's image per JDK and the loads.
  */
-public final class Benchmark {
+public record Benchmark(BenchSettings settings, ServiceSettings service, Map<JavaRuntime, AssembledImage> images,
+		int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
+		LoginLoad load, LoginLoad steadyLoad) {
 
 	private static final Path JAR = Path.of("target", "login-etl.jar");
 
@@ -45,44 +48,6 @@ public final class Benchmark {
 
 	private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
 		.withZone(ZoneOffset.UTC);
-
-	private final BenchSettings settings;
-
-	private final ServiceSettings service;
-
-	private final Map<JavaRuntime, AssembledImage> images;
-
-	private final int pollers;
-
-	private final ElasticMqProcess sqs;
-
-	private final TestPostgres postgres;
-
-	private final CpuMeter cpu;
-
-	private final StartedProcesses started;
-
-	private final LoginLoad load;
-
-	private final LoginLoad steadyLoad;
-
-	private final LoopDrain loops;
-
-	private Benchmark(BenchSettings settings, ServiceSettings service, Map<JavaRuntime, AssembledImage> images,
-			int pollers, ElasticMqProcess sqs, TestPostgres postgres, CpuMeter cpu, StartedProcesses started,
-			LoginLoad load, LoginLoad steadyLoad) {
-		this.settings = settings;
-		this.service = service;
-		this.images = images;
-		this.pollers = pollers;
-		this.sqs = sqs;
-		this.postgres = postgres;
-		this.cpu = cpu;
-		this.started = started;
-		this.load = load;
-		this.steadyLoad = steadyLoad;
-		this.loops = new LoopDrain(sqs, cpu, settings, started);
-	}
 
 	public static void main(String[] args) throws IOException {
 		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
@@ -183,7 +148,7 @@ public final class Benchmark {
 	private void warmUp() {
 		LoginLoad warmUp = LoginLoad.generate(Math.min(this.settings.messages(), WARM_UP_MESSAGES), 3);
 		say("warming up ElasticMQ: %,d messages sent and drained by the raw loop, not measured", warmUp.size());
-		this.loops.run("raw", 0, warmUp, this.pollers, null);
+		loops().run("raw", 0, warmUp, this.pollers, null);
 	}
 
 	private Map<String, Object> runOnce(int run) throws IOException {
@@ -195,7 +160,7 @@ public final class Benchmark {
 		LoopDrain.Result raw = loopsFirst ? rawLoop(run) : null;
 		ServiceBench.Result b = loopsFirst ? null : serviceDrains(run, variants, onOtherJdks);
 		say("(c) same-work loop: %d pollers, receive 10, read, mask, one insert, commit, delete batch", this.pollers);
-		LoopDrain.Result same = this.loops.run("same-work", run, this.load, this.pollers, this.postgres.newDatabase());
+		LoopDrain.Result same = loops().run("same-work", run, this.load, this.pollers, this.postgres.newDatabase());
 		sayDrain(same.drain());
 		if (same.rows() != this.load.valid()) {
 			throw new IllegalStateException("The same-work loop wrote " + same.rows() + " rows, not " + this.load.valid());
@@ -378,9 +343,13 @@ public final class Benchmark {
 		return figures;
 	}
 
+	private LoopDrain loops() {
+		return new LoopDrain(this.sqs, this.cpu, this.settings, this.started);
+	}
+
 	private LoopDrain.Result rawLoop(int run) {
 		say("(a) raw loop: %d pollers, receive 10 / delete batch of 10, no processing", this.pollers);
-		LoopDrain.Result raw = this.loops.run("raw", run, this.load, this.pollers, null);
+		LoopDrain.Result raw = loops().run("raw", run, this.load, this.pollers, null);
 		sayDrain(raw.drain());
 		return raw;
 	}

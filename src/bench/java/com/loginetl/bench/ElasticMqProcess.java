@@ -49,14 +49,12 @@ final class ElasticMqProcess implements AutoCloseable {
 		this.client = client(endpoint, 128);
 	}
 
-	public static void main(String[] args) throws IOException {
+	public static void main(String[] args) {
 		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
 		ElasticMq sqs = ElasticMq.start(0);
 		System.out.println(ENDPOINT_LINE + sqs.endpoint());
 		System.out.flush();
-		while (System.in.read() != -1) {
-			// nothing is sent; this only waits for the end of the stream
-		}
+		StartedProcesses.awaitStdinClosed();
 		sqs.stop();
 		System.exit(0);
 	}

@@ -1,6 +1,5 @@
 package com.loginetl.bench;
 
-import java.io.IOException;
 import java.net.URI;
 import java.sql.Array;
 import java.sql.Connection;
@@ -101,7 +100,10 @@ public final class LoopConsumer {
 			}
 		}
 		LoopConsumer loop = new LoopConsumer(client, args[2], masker);
-		Thread stdinWatch = new Thread(LoopConsumer::exitWhenStdinCloses, "stdin-watch");
+		Thread stdinWatch = new Thread(() -> {
+			StartedProcesses.awaitStdinClosed();
+			System.exit(2);
+		}, "stdin-watch");
 		stdinWatch.setDaemon(true);
 		stdinWatch.start();
 		List<Thread> threads = new ArrayList<>();
@@ -180,18 +182,6 @@ public final class LoopConsumer {
 			}
 		}
 		connection.commit();
-	}
-
-	private static void exitWhenStdinCloses() {
-		try {
-			while (System.in.read() != -1) {
-				// nothing is sent; this only waits for the end of the stream
-			}
-		}
-		catch (IOException ex) {
-			// the benchmark is gone either way
-		}
-		System.exit(2);
 	}
 
 	/** One ReceiveMessage as the service makes it: 10 at most, its attributes and visibility. */

@@ -17,22 +17,7 @@ import com.loginetl.support.JdbcTarget;
  * preload, launch, then sample "messages done" (preloaded minus the queue's depth, as for the
  * service) and the loop process's CPU every {@link Timeline#INTERVAL_MILLIS} ms until all are done.
  */
-final class LoopDrain {
-
-	private final ElasticMqProcess sqs;
-
-	private final CpuMeter cpu;
-
-	private final BenchSettings settings;
-
-	private final StartedProcesses started;
-
-	LoopDrain(ElasticMqProcess sqs, CpuMeter cpu, BenchSettings settings, StartedProcesses started) {
-		this.sqs = sqs;
-		this.cpu = cpu;
-		this.settings = settings;
-		this.started = started;
-	}
+record LoopDrain(ElasticMqProcess sqs, CpuMeter cpu, BenchSettings settings, StartedProcesses started) {
 
 	/** {@code database} is null for the raw loop, which writes nothing. */
 	Result run(String mode, int run, LoginLoad load, int pollers, JdbcTarget database) {

@@ -30,9 +30,17 @@ import com.loginetl.support.ServiceProcess;
 /**
  * The service's part of one run, on a queue pair and a database of its own: an idle start (time to
  * ready), drain (b) of a preloaded queue by a second start, then a paced steady load on the same,
- * now warm, process.
+ * now warm, process. The service runs on {@code runtime}, started from {@code image} (assembled by
+ * that JDK).
+ *
+ * @param variant "" for the service at its defaults on the first JDK; a variant's or JDK's name
+ * otherwise, in queue and log names
+ * @param variantEnvironment what a variant adds to the service's environment; a variant drains and
+ * takes the steady load without the idle starts
  */
-final class ServiceBench {
+record ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
+		ServiceSettings serviceSettings, AssembledImage image, JavaRuntime runtime, StartedProcesses started,
+		String variant, Map<String, String> variantEnvironment) {
 
 	private static final String READINESS = "/actuator/health/readiness";
 
@@ -42,44 +50,6 @@ final class ServiceBench {
 
 	private static final Pattern STARTED = Pattern
 		.compile("Started \\S+ in ([0-9.]+) seconds \\(process running for ([0-9.]+)\\)");
-
-	private final ElasticMqProcess sqs;
-
-	private final JdbcTarget database;
-
-	private final CpuMeter cpu;
-
-	private final BenchSettings settings;
-
-	private final ServiceSettings serviceSettings;
-
-	private final AssembledImage image;
-
-	private final JavaRuntime runtime;
-
-	private final StartedProcesses started;
-
-	/** "" for the service at its defaults on the first JDK; a variant's or JDK's name otherwise, in queue and log names. */
-	private final String variant;
-
-	/** What a variant adds to the service's environment; a variant drains and takes the steady load without the idle starts. */
-	private final Map<String, String> variantEnvironment;
-
-	/** The service on {@code runtime}, started from {@code image} (assembled by that JDK). */
-	ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, BenchSettings settings,
-			ServiceSettings serviceSettings, AssembledImage image, JavaRuntime runtime, StartedProcesses started,
-			String variant, Map<String, String> variantEnvironment) {
-		this.variant = variant;
-		this.variantEnvironment = variantEnvironment;
-		this.image = image;
-		this.runtime = runtime;
-		this.started = started;
-		this.sqs = sqs;
-		this.database = database;
-		this.cpu = cpu;
-		this.settings = settings;
-		this.serviceSettings = serviceSettings;
-	}
 
 	Result run(int run, LoginLoad load, LoginLoad steadyLoad) {
 		ElasticMqProcess.QueuePair queues = this.sqs.createQueues(queueName(run));

@@ -52,6 +52,21 @@ final class StartedProcesses {
 		}
 	}
 
+	/**
+	 * In a JVM that {@link #startJava} started: returns when its standard input closes, which
+	 * happens when the benchmark ends in any way (nothing is ever sent on it).
+	 */
+	static void awaitStdinClosed() {
+		try {
+			while (System.in.read() != -1) {
+				// only the end of the stream counts
+			}
+		}
+		catch (IOException ex) {
+			// the benchmark is gone either way
+		}
+	}
+
 	private void killAll() {
 		this.pids.forEach((pid) -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
 	}
