@@ -95,7 +95,7 @@ public record Benchmark(BenchSettings settings, ServiceSettings service, Map<Jav
 		say("service JVM options: %s (heap cap %s)", String.join(" ", settings.serviceJvmOptions()),
 				settings.heapCap());
 		settings.runtimes().forEach((runtime) -> say("service on Java %s", runtime.describe()));
-		say("the loops (a) and (c), the service variants, ElasticMQ and the benchmark run on the running JDK, %s",
+		say("the loops (a) and (c), ElasticMQ and the benchmark run on the running JDK, %s; the service variants on the first JDK above",
 				environment.get("java"));
 		if (!service.passedOn().isEmpty()) {
 			say("service environment from this shell: %s", service.passedOn().keySet());
