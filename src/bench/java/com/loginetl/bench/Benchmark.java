@@ -383,9 +383,9 @@ public record Benchmark(BenchSettings settings, ServiceSettings service, Map<Jav
 				f.get("same_work_loop_messages_per_s"), f.get("same_work_loop_cpu_us_per_message"));
 		say("  (b) the service                                     %,10.0f   %,8.1f µs", f.get("service_drain_messages_per_s"),
 				f.get("service_cpu_us_per_message_drain"));
-		say("  service / same-work loop                            %10.3f   %8.3f      (targets: >= 1.0 and <= 1.0)",
+		say("  service / same-work loop                            %10.3f   %8.3f      (targets: >= 1.0 and <= 1.25)",
 				f.get("throughput_service_to_same_work"), f.get("cpu_service_to_same_work"));
-		say("  without the JIT compiler threads  %,8.1f / %,8.1f / %,8.1f µs per message (a, c, b); service / same-work %.3f; steady %,.1f µs",
+		say("  without the JIT compiler threads  %,8.1f / %,8.1f / %,8.1f µs per message (a, c, b); service / same-work %.3f (target <= 1.1); steady %,.1f µs",
 				f.get("raw_loop_cpu_us_per_message_without_jit"), f.get("same_work_loop_cpu_us_per_message_without_jit"),
 				f.get("service_cpu_us_per_message_drain_without_jit"), f.get("cpu_service_to_same_work_without_jit"),
 				f.get("service_cpu_us_per_message_steady_without_jit"));
