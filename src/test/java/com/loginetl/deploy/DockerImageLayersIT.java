@@ -35,7 +35,8 @@ class DockerImageLayersIT {
 
 	@BeforeAll
 	static void assemble() {
-		image = AssembledImage.assemble(dir);
+		// The image every service of the tests starts from: assembled once for all of them.
+		image = ServiceProcess.image();
 	}
 
 	@Test

@@ -101,8 +101,11 @@ public final class ServiceProcess implements AutoCloseable {
 		return options;
 	}
 
-	/** The image's {@code /app} made from this build's jar, the first time a service starts. */
-	private static synchronized AssembledImage image() {
+	/**
+	 * The image's {@code /app} made from this build's jar, the first time a service starts or a test
+	 * asks for it; one per test JVM, since its training run takes half a minute.
+	 */
+	public static synchronized AssembledImage image() {
 		if (image == null) {
 			// an archive made from an earlier jar would not fit this one
 			FileSystemUtils.deleteRecursively(IMAGE.toFile());
