@@ -41,7 +41,15 @@ class VisibilityKeeperTest {
 		String second = UUID.randomUUID().toString();
 		List<Message<String>> batch = List.of(message(first), message(second));
 		Logger logger = (Logger) LoggerFactory.getLogger(VisibilityKeeper.class);
-		ListAppender<ILoggingEvent> events = new ListAppender<>();
+		ListAppender<ILoggingEvent> events = new ListAppender<>() {
+			@Override
+			protected void append(ILoggingEvent event) {
+				// An event reads the MDC when first asked for it: take it now, on the thread that
+				// logged, as an encoding appender does, not later on the test's thread.
+				event.prepareForDeferredProcessing();
+				super.append(event);
+			}
+		};
 		events.start();
 		logger.addAppender(events);
 		// whatever level an earlier test in this JVM left behind (a jar command's context sets WARN)
