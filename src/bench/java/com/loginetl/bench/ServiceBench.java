@@ -54,6 +54,8 @@ record ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, Ben
 	Result run(int run, LoginLoad load, LoginLoad steadyLoad) {
 		ElasticMqProcess.QueuePair queues = this.sqs.createQueues(queueName(run));
 		Map<String, String> environment = environment(queues);
+		// the image's ENV under it, for the ENTRYPOINT only: the plain jar runs without the image
+		Map<String, String> imageEnvironment = this.image.environmentWith(environment);
 
 		double readyIdle = Double.NaN;
 		double[] idleStartLine = { Double.NaN, Double.NaN };
@@ -61,7 +63,7 @@ record ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, Ben
 		if (this.variantEnvironment.isEmpty()) {
 			Benchmark.say("(b%s) idle start on Java %s: the service on an empty queue and a new database (Flyway migrates it)",
 					label(), this.runtime.describe());
-			try (ServiceProcess idle = launch(this.image.command(jvmOptions(run, false)), environment)) {
+			try (ServiceProcess idle = launch(this.image.command(jvmOptions(run, false)), imageEnvironment)) {
 				readyIdle = awaitReady(idle, System.nanoTime());
 				idleStartLine = startedLine(idle);
 				stop(idle, run, "idle" + suffix());
@@ -88,7 +90,7 @@ record ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, Ben
 		try (Connection counting = DriverManager.getConnection(this.database.url(), this.database.username(),
 				this.database.password())) {
 			long launched = System.nanoTime();
-			try (ServiceProcess service = launch(this.image.command(jvmOptions(run, this.settings.jfr())), environment)) {
+			try (ServiceProcess service = launch(this.image.command(jvmOptions(run, this.settings.jfr())), imageEnvironment)) {
 				Double[] readyBacklog = { null };
 				// done as for the loops: deleted from the queue (after the commit or the dead-letter send)
 				Timeline drain = new Timeline(this.cpu, launched, load.size(), this.settings.windowFrom()).sample(
@@ -155,7 +157,7 @@ record ServiceBench(ElasticMqProcess sqs, JdbcTarget database, CpuMeter cpu, Ben
 		return environment;
 	}
 
-	/** Starts the service: as the image's ENTRYPOINT does, or from the plain jar. */
+	/** Starts the service: as the image's ENTRYPOINT does (with its ENV), or from the plain jar. */
 	private ServiceProcess launch(List<String> command, Map<String, String> environment) {
 		ServiceProcess service = ServiceProcess.start(command, environment);
 		this.started.started(service.pid());

@@ -28,8 +28,10 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param app the directory standing in for the image's {@code /app}
  * @param entrypoint the ENTRYPOINT, with {@code /app} replaced by {@code app}
+ * @param environment what the runtime stage's ENV instructions set, for the ENTRYPOINT's process as
+ * for the training run's
  */
-public record AssembledImage(Path app, List<String> entrypoint) {
+public record AssembledImage(Path app, List<String> entrypoint, Map<String, String> environment) {
 
 	// Java 25's training runs a second JVM to write the cache; a loaded 2-core machine took over 3 minutes for 17's.
 	private static final Duration STEP_TIMEOUT = Duration.ofMinutes(10);
@@ -79,7 +81,8 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 				.replace("-XX:AOTCacheOutput=", options + "-XX:AOTCacheOutput="), before25)
 				.replace("/tmp/", dir + "/")
 				.replace("/app/", app + "/");
-			Map<String, String> environment = new HashMap<>();
+			Map<String, String> imageEnvironment = imageEnvironment(instructions);
+			Map<String, String> environment = new HashMap<>(imageEnvironment);
 			System.getenv().keySet().stream()
 				.filter((name) -> name.startsWith("LOGINS_") || name.startsWith("SPRING_"))
 				.forEach((name) -> environment.put(name, null));
@@ -92,7 +95,7 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 			entrypoint.replaceAll((argument) -> cacheOptions(argument, before25).replace("/app/", app + "/"));
 			entrypoint.set(0, java);
 			entrypoint.addAll(1, jvmOptions);
-			return new AssembledImage(app, List.copyOf(entrypoint));
+			return new AssembledImage(app, List.copyOf(entrypoint), imageEnvironment);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -139,6 +142,18 @@ public record AssembledImage(Path app, List<String> entrypoint) {
 		command.addAll(command.indexOf("-jar"), jvmOptions);
 		command.addAll(List.of(arguments));
 		return command;
+	}
+
+	/** What the runtime stage's ENV instructions set: the environment the image's processes start with. */
+	static Map<String, String> imageEnvironment(DockerfileInstructions instructions) {
+		return Map.copyOf(instructions.finalStage().environment());
+	}
+
+	/** The image's environment with {@code settings} on top, as {@code docker run --env} sets them. */
+	public Map<String, String> environmentWith(Map<String, String> settings) {
+		Map<String, String> environment = new HashMap<>(this.environment);
+		environment.putAll(settings);
+		return environment;
 	}
 
 	private static String run(DockerfileInstructions instructions, String containing) {

@@ -52,7 +52,7 @@ class DockerImageLayersIT {
 	@Test
 	void theEntrypointRunsTheKeyTools() {
 		Commands.Result keygen = Commands.run(image.command(List.of(), "keygen"), image.app(), null,
-				Duration.ofMinutes(2));
+				Duration.ofMinutes(2), image.environment());
 
 		assertThat(keygen.exitCode()).as(keygen.describe()).isZero();
 		assertThat(JSON.readTree(keygen.stdout()).path("key").get(0).path("keyData").path("typeUrl").asString())
@@ -67,7 +67,7 @@ class DockerImageLayersIT {
 		List<String> command = image.command(List.of(), "keygen");
 		command.set(command.indexOf("-jar") + 1, moved.resolve("login-etl.jar").toString());
 
-		Commands.Result keygen = Commands.run(command, moved, null, Duration.ofMinutes(2));
+		Commands.Result keygen = Commands.run(command, moved, null, Duration.ofMinutes(2), image.environment());
 
 		assertThat(keygen.exitCode()).as(keygen.describe()).isZero();
 		// Java 17's words for a class-data-sharing archive, Java 25's for an AOT cache
@@ -85,7 +85,17 @@ class DockerImageLayersIT {
 		List<String> command = image.command(List.of("-Xmx256m", "-Xshare:on",
 				"-Xlog:class+load=info:file=" + classLog));
 
-		try (ServiceProcess service = scenario.startService(command)) {
+		try (ServiceProcess service = ServiceProcess.start(command, image.environmentWith(scenario.environment()))) {
+			service.awaitReady(Duration.ofSeconds(240));
+			// the image's ENV (MALLOC_ARENA_MAX) reaches the JVM as it does in a container
+			List<String> imageEnvironment = image.environment()
+				.entrySet()
+				.stream()
+				.map((env) -> env.getKey() + "=" + env.getValue())
+				.toList();
+			assertThat(Files.readString(Path.of("/proc", Long.toString(service.pid()), "environ")).split("\0"))
+				.containsAll(imageEnvironment)
+				.contains("MALLOC_ARENA_MAX=2");
 			scenario.queues().send(SampleEvents.event("image-user", "2.3.0", "ios", "10.0.0.1", "EN", "593-47-5928"));
 			await().atMost(Duration.ofSeconds(30)).until(() -> scenario.workload().rows() == 1);
 			assertThat(service.output()).contains("Successfully applied").doesNotContain("cds-training");

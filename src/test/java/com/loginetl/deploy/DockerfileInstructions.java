@@ -1,8 +1,10 @@
 package com.loginetl.deploy;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The instructions of a Dockerfile, enough to check what ours says: comments dropped, lines
@@ -42,6 +44,29 @@ record DockerfileInstructions(List<Instruction> all) {
 
 	List<Instruction> named(String keyword) {
 		return this.all.stream().filter((instruction) -> instruction.keyword().equals(keyword)).toList();
+	}
+
+	/**
+	 * What the ENV instructions set, in order ({@code ENV NAME=value ...}, or the old {@code ENV NAME value});
+	 * values are taken as written, without quotes or variables.
+	 */
+	Map<String, String> environment() {
+		Map<String, String> environment = new LinkedHashMap<>();
+		for (Instruction env : named("ENV")) {
+			String[] words = env.arguments().split("\\s+");
+			if (!words[0].contains("=")) {
+				environment.put(words[0], env.arguments().substring(words[0].length()).strip());
+				continue;
+			}
+			for (String word : words) {
+				int equals = word.indexOf('=');
+				if (equals < 1 || word.contains("\"") || word.contains("'") || word.contains("$")) {
+					throw new IllegalArgumentException("ENV at line " + env.line() + ": cannot read " + word);
+				}
+				environment.put(word.substring(0, equals), word.substring(equals + 1));
+			}
+		}
+		return environment;
 	}
 
 	/** The instructions of the last stage: from its FROM on. */

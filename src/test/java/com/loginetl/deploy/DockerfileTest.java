@@ -148,6 +148,22 @@ class DockerfileTest {
 	}
 
 	@Test
+	void startsWithTheMemoryOptionsItsTrainingRunAlsoHas() throws Exception {
+		// peak RSS 305 against 389 MiB (docs/deployment.md): Serial GC, native-heap trim, a small initial heap
+		List<String> memoryOptions = List.of("-XX:+UseSerialGC", "-XX:TrimNativeHeapInterval=5000", "-Xms64m");
+		List<String> command = List.of(JSON.readValue(
+				this.instructions.finalStage().named("ENTRYPOINT").get(0).arguments(), String[].class));
+		assertThat(command.subList(0, command.indexOf("-jar"))).containsAll(memoryOptions);
+		// Java 25 drops the code part of a cache made with another collector
+		assertThat(this.instructions.finalStage().named("RUN")).extracting(Instruction::arguments)
+			.filteredOn((run) -> run.contains("-XX:AOTCacheOutput="))
+			.singleElement()
+			.satisfies((run) -> assertThat(run.split("\\s+")).containsAll(memoryOptions));
+		// glibc's arenas: two instead of up to 8 per CPU
+		assertThat(this.instructions.finalStage().environment()).containsEntry("MALLOC_ARENA_MAX", "2");
+	}
+
+	@Test
 	void exposesTheServiceAndManagementPorts() {
 		assertThat(this.instructions.finalStage().named("EXPOSE")).extracting(Instruction::arguments)
 			.containsExactly("8080 8081");

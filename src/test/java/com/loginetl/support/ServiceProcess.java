@@ -55,16 +55,16 @@ public final class ServiceProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the service with these environment variables (on top of none of the test JVM's
-	 * {@code LOGINS_*}, {@code SPRING_*}, {@code MANAGEMENT_*} and {@code AWS_*} ones) and JVM
-	 * options, on free ports, as the Docker image starts it: its ENTRYPOINT on the jar's extracted
+	 * Starts the service with these environment variables (on top of the image's ENV and none of the
+	 * test JVM's {@code LOGINS_*}, {@code SPRING_*}, {@code MANAGEMENT_*} and {@code AWS_*} ones) and
+	 * JVM options, on free ports, as the Docker image starts it: its ENTRYPOINT on the jar's extracted
 	 * layers with the cache its training made, which is ready sooner than {@code java -jar} (8.1
 	 * against 13.4 s with Java 17's class-data-sharing archive, docs/performance.md's tuning log).
 	 * On a JDK 25 that is the image's AOT cache; on an earlier JDK, which has none, the same steps
 	 * make and use a class-data-sharing archive instead ({@link AssembledImage}).
 	 */
 	public static ServiceProcess start(Map<String, String> environment, String... jvmOptions) {
-		return start(image().command(testJvmOptions(jvmOptions)), environment);
+		return start(image().command(testJvmOptions(jvmOptions)), image().environmentWith(environment));
 	}
 
 	/**
@@ -73,7 +73,8 @@ public final class ServiceProcess implements AutoCloseable {
 	 */
 	public static ServiceProcess command(Map<String, String> environment, List<String> arguments,
 			String... jvmOptions) {
-		return start(image().command(testJvmOptions(jvmOptions), arguments.toArray(String[]::new)), environment);
+		return start(image().command(testJvmOptions(jvmOptions), arguments.toArray(String[]::new)),
+				image().environmentWith(environment));
 	}
 
 	/**
@@ -85,7 +86,7 @@ public final class ServiceProcess implements AutoCloseable {
 			String... jvmOptions) {
 		List<String> command = new ArrayList<>(namespace.commandPrefix());
 		command.addAll(image().command(testJvmOptions(jvmOptions)));
-		return start(command, environment, namespace.namespaceAddress());
+		return start(command, image().environmentWith(environment), namespace.namespaceAddress());
 	}
 
 	/**
@@ -114,7 +115,10 @@ public final class ServiceProcess implements AutoCloseable {
 		return image;
 	}
 
-	/** As {@link #start(Map, String...)}, with a command of its own, such as the image's entrypoint. */
+	/**
+	 * As {@link #start(Map, String...)}, with a command of its own, such as the image's entrypoint,
+	 * and only this environment (for the image's, {@link AssembledImage#environmentWith}).
+	 */
 	public static ServiceProcess start(List<String> command, Map<String, String> environment) {
 		return start(command, environment, "127.0.0.1");
 	}
