@@ -41,9 +41,12 @@ import org.springframework.context.annotation.Configuration;
  * SDK still runs its endpoint rules engine for each request to arrive at it (aws-sdk-java-v2
  * #6847); a fixed endpoint provider gives the same answer without that work. Without one, the
  * SDK's own provider finds AWS's endpoint for the region, as before.
+ * <p>
+ * Public so that the start-up checks reach the queues with this client too: one SDK stack loaded
+ * at start-up instead of two (Netty's, for the checks alone, was most of their time).
  */
 @Configuration(proxyBeanMethods = false)
-class SqsClientConfiguration {
+public class SqsClientConfiguration {
 
 	/** Netty's default connect timeout in the SDK, kept for the synchronous client. */
 	static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(2);

@@ -1,6 +1,7 @@
 package com.loginetl.startup;
 
 import com.loginetl.ingest.QueueUrls;
+import com.loginetl.ingest.SqsClientConfiguration;
 import com.loginetl.storage.DatabaseTlsConfiguration;
 import com.loginetl.storage.StorageConfiguration;
 import io.awspring.cloud.autoconfigure.core.AwsAutoConfiguration;
@@ -20,13 +21,13 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /**
  * The beans the start-up checks look at, made as the service makes them from the same settings:
  * every {@code logins.*} settings record, the datasource with its TLS and limits, the schema owner,
- * the SQS client and the queue names; no web server, listener or migration. Every bean is lazy, so
+ * the SQS client (the service's own, {@link SqsClientConfiguration}) and the queue names; no web server, listener or migration. Every bean is lazy, so
  * one that cannot be made fails only the checks that need it. Not a {@code @Configuration}, so that
  * the service's component scan never picks it up.
  */
 @ImportAutoConfiguration({ DataSourceAutoConfiguration.class, AwsAutoConfiguration.class,
 		CredentialsProviderAutoConfiguration.class, RegionProviderAutoConfiguration.class, SqsAutoConfiguration.class })
-@Import({ DatabaseTlsConfiguration.class, StorageConfiguration.class, QueueUrls.class })
+@Import({ DatabaseTlsConfiguration.class, StorageConfiguration.class, SqsClientConfiguration.class, QueueUrls.class })
 @ConfigurationPropertiesScan("com.loginetl")
 class CheckedBeans {
 
@@ -44,8 +45,9 @@ class CheckedBeans {
 	}
 
 	/**
-	 * Closes {@code context} on a daemon thread: the SQS client's event loop waits two quiet seconds
-	 * before it stops, which neither the service's start nor a report should wait for.
+	 * Closes {@code context} on a daemon thread: with {@code logins.sqs-client: async} the SQS
+	 * client's event loop waits two quiet seconds before it stops, which neither the service's start
+	 * nor a report should wait for.
 	 */
 	static void closeInBackground(ConfigurableApplicationContext context) {
 		Thread closer = new Thread(context::close, "startup-checks-close");
