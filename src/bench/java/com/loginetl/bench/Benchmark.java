@@ -398,7 +398,7 @@ public record Benchmark(BenchSettings settings, ServiceSettings service, Map<Jav
 		say("  steady / drain CPU per message                      %10.3f   (target <= 1.3)", f.get("cpu_steady_to_drain"));
 		say("  rows per insert (batch)            %10.2f (drain), %.2f (steady); at most max-messages-per-poll",
 				f.get("rows_per_batch_drain"), f.get("rows_per_batch_steady"));
-		say("  peak RSS (VmHWM)                   %10.0f MiB = %.0f MB, heap cap %s (target <= 400 MB)",
+		say("  peak RSS (VmHWM)                   %10.0f MiB = %.0f MB, heap cap %s (target <= 350 MB)",
 				f.get("peak_rss_mib"), (Double) f.get("peak_rss_mib") * 1.048576, settings.heapCap());
 		say("  lag while draining the backlog     p50 %s, p99 %s", describe(s, "lag_drain", "p50"),
 				describe(s, "lag_drain", "p99"));
@@ -406,9 +406,9 @@ public record Benchmark(BenchSettings settings, ServiceSettings service, Map<Jav
 		say("  lag at a steady %,d/s for %d s  p50 %s, p99 %s (target p99 <= 250 ms)", settings.steadyRate(),
 				settings.steadySeconds(), describe(s, "lag_steady", "p50"), describe(s, "lag_steady", "p99"));
 		say("                                     producer sent %,.0f messages/s", f.get("steady_sent_messages_per_s"));
-		say("  start to ready                     %10.2f s idle, as the image starts (target <= 5 s); %s s with the backlog waiting",
+		say("  start to ready                     %10.2f s idle, as the image starts (target <= 3 s); %s s with the backlog waiting",
 				f.get("ready_idle_s"), f.get("ready_with_backlog_s"));
-		say("                                     %s s idle from the plain jar, without the AOT cache or CDS archive",
+		say("                                     %s s idle from the plain jar, without the AOT cache or CDS archive (target <= 6 s)",
 				f.get("ready_idle_plain_jar_s"));
 		say("                                     (idle start's log: context started in %s s, JVM running for %s s)",
 				f.get("ready_idle_spring_started_s"), f.get("ready_idle_jvm_running_s"));
