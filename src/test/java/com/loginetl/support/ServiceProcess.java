@@ -129,7 +129,13 @@ public final class ServiceProcess implements AutoCloseable {
 			int port = ports[0];
 			int applicationPort = ports[1];
 			Path log = TestOutput.newFile("login-etl-service-", ".log");
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			// A shell without job control starts a background command with SIGINT ignored, and a
+			// JVM never handles a signal it inherited ignored: reset, so that interrupt() reaches the
+			// service's handler however the tests were launched (env execs in place: the same pid).
+			List<String> withSignals = new ArrayList<>(List.of("env", "--default-signal=INT"));
+			withSignals.addAll(command);
+			ProcessBuilder builder = new ProcessBuilder(withSignals).redirectErrorStream(true)
+				.redirectOutput(log.toFile());
 			// Only what the test sets: an AWS_REGION or AWS_PROFILE of the machine would hide a missing setting.
 			builder.environment()
 				.keySet()
